@@ -1,0 +1,3 @@
+from cocreate.cli.main import main
+
+main()

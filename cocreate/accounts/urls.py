@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("account/profile/", views.profile, name="profile"),
+    path("account/tokens/", views.token_create, name="token-create"),
+    path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("members/<int:user_id>/", views.member_detail, name="member-detail"),
+]

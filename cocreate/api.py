@@ -1,0 +1,27 @@
+"""The JSON API at /api/v1/: each app contributes a router; errors share one shape."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from cocreate.accounts.api import router as accounts_router
+from cocreate.accounts.api_auth import api_auth
+from cocreate.brand.api import router as brand_router
+from cocreate.core.api import install_error_handlers
+
+api = NinjaAPI(
+    title="Cocreate API",
+    version="1",
+    description=(
+        "The Cocreate JSON API. Authenticate with a personal token (`Authorization: Bearer cct_…`, "
+        "created on your profile page) or, from the site itself, with the session cookie and CSRF token. "
+        "Every error "
+        'answers `{"detail": message, "errors": [{"field": …, "message": …}]}`. Lists are cursor-paginated: '
+        "pass `next_cursor` back as `cursor`."
+    ),
+    urls_namespace="api-v1",
+    auth=api_auth,
+)
+install_error_handlers(api)
+api.add_router("/accounts", accounts_router)
+api.add_router("/", brand_router)

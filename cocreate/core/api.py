@@ -1,0 +1,111 @@
+"""What every API router shares: the one error shape, its handlers, and cursor pages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import BaseModel
+
+from .errors import DomainError, validation_error_to_domain
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class ErrorItem(Schema):
+    field: str | None = None
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorItem] = []
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+ERROR_RESPONSES: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> HttpResponse:
+    body = {
+        "detail": detail,
+        "errors": errors if errors is not None else [{"field": None, "message": detail}],
+    }
+    return api.create_response(request, body, status=status)
+
+
+def _location_to_field(loc: list[Any] | tuple[Any, ...]) -> str | None:
+    # ninja prefixes locations with the source ("body", "query", "path") and the argument name.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "header", "cookie", "file")]
+    if len(parts) > 1 and parts[0] in ("payload", "data", "filters"):
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Make every failure answer `{"detail": …, "errors": [{"field": …, "message": …}]}`."""
+
+    @api.exception_handler(NinjaValidationError)
+    def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = []
+        for err in exc.errors:
+            message = str(err.get("msg", "Invalid value.")).removeprefix("Value error, ")
+            errors.append({"field": _location_to_field(err.get("loc", [])), "message": message})
+        first = errors[0] if errors else {"field": None, "message": "Invalid input."}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return error_response(api, request, 422, detail, errors)
+
+    @api.exception_handler(DomainError)
+    def _domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+        return error_response(api, request, exc.status, exc.message, errors)
+
+    @api.exception_handler(ValidationError)
+    def _django_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return _domain(request, validation_error_to_domain(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return error_response(
+            api, request, 401, "Authentication required: send 'Authorization: Bearer <token>'."
+        )
+
+    @api.exception_handler(AuthorizationError)
+    def _forbidden_ninja(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return error_response(api, request, 403, str(exc.message or "Not allowed."))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return error_response(api, request, 403, str(exc) or "Not allowed.")
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return error_response(api, request, 404, str(exc) or "Not found.")
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return error_response(api, request, exc.status_code, str(exc.message))
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("unhandled API error")
+        return error_response(api, request, 500, "Something went wrong on our side; it has been logged.")
