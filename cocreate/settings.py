@@ -125,7 +125,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "cocreate.sqlite3",
+            "NAME": str(DATA_DIR / "cocreate.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so
                 # concurrent writers queue on busy_timeout instead of failing on lock upgrade.

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from cocreate.core.api import ERROR_RESPONSES
+from cocreate.core.api import ERROR_RESPONSES, api_actor
 
 from . import selectors, services
 from .models import User
@@ -13,7 +13,7 @@ router = Router(tags=["accounts"])
 
 
 def _me(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
+    user = api_actor(request)
     assert isinstance(user, User)
     return user
 

@@ -163,16 +163,18 @@ def profile_update(
             clean = clean_image(avatar, max_side=512, name_prefix="avatar")
         except ValidationError as exc:
             raise validation_error_to_domain(exc, "avatar") from None
-        old = user.avatar.name if user.avatar else None
+        old = user.avatar.name if user.avatar else ""
         user.avatar.save(clean.name or "avatar.png", clean, save=False)
         changed.append("avatar")
         if old:
-            transaction.on_commit(lambda: user.avatar.storage.delete(old))
+            storage = user.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old))
     elif remove_avatar and user.avatar:
-        old = user.avatar.name
+        old_name = user.avatar.name or ""
+        old_storage = user.avatar.storage
         user.avatar = None  # type: ignore[assignment]
         changed.append("avatar")
-        transaction.on_commit(lambda: user.avatar.storage.delete(old))
+        transaction.on_commit(lambda: old_storage.delete(old_name))
     if changed:
         user.save(update_fields=changed)
     return user

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocreate.core.errors import DomainError
+from cocreate.core.htmx import is_htmx
 from cocreate.core.text import render_markdown
 
 from . import selectors, services
@@ -70,7 +71,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         "token_form": form if issued is None else TokenCreateForm(),
         "issued": issued,
     }
-    if request.htmx:
+    if is_htmx(request):
         return render(request, "accounts/partials/tokens.html", context)
     if issued is None:
         return render(
@@ -90,7 +91,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The token is revoked."))
-    if request.htmx:
+    if is_htmx(request):
         return render(
             request,
             "accounts/partials/tokens.html",

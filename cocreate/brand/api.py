@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from cocreate.core.api import ERROR_RESPONSES
+from cocreate.core.api import ERROR_RESPONSES, api_actor
 from cocreate.core.errors import NotFound
 
 from . import selectors, services
@@ -38,7 +38,7 @@ def organization(request: HttpRequest) -> Organization:
     summary="Change the brand's settings (administrators)",
 )
 def organization_update(request: HttpRequest, payload: OrganizationIn) -> Organization:
-    return services.organization_update(actor=request.auth, **payload.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
+    return services.organization_update(actor=api_actor(request), **payload.model_dump(exclude_unset=True))
 
 
 @router.get(
@@ -74,7 +74,7 @@ def product(request: HttpRequest, product_id: int) -> Product:
 def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, Product]:
     data = payload.model_dump(exclude_unset=True)
     name = data.pop("name")
-    return 201, services.product_create(actor=request.auth, name=name, **data)  # type: ignore[attr-defined]
+    return 201, services.product_create(actor=api_actor(request), name=name, **data)
 
 
 @router.patch(
@@ -84,7 +84,7 @@ def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, Produ
 )
 def product_update(request: HttpRequest, product_id: int, payload: ProductPatch) -> Product:
     return services.product_update(
-        actor=request.auth,
+        actor=api_actor(request),
         product=_product(product_id),
         **payload.model_dump(exclude_unset=True),  # type: ignore[attr-defined]
     )

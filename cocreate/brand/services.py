@@ -49,7 +49,8 @@ def organization_update(*, actor: Any, logo: UploadedFile | None = None, **field
     unknown = set(fields) - ORG_FIELDS
     if unknown:
         raise DomainError(message=_("Unknown field."), field=sorted(unknown)[0])
-    org = Organization.objects.select_for_update().get(pk=organization_get().pk)
+    org_id: int = organization_get().pk or 0
+    org = Organization.objects.select_for_update().get(pk=org_id)
     for name, value in fields.items():
         if value is not None:
             setattr(org, name, value.strip() if isinstance(value, str) else value)
@@ -64,7 +65,8 @@ def organization_update(*, actor: Any, logo: UploadedFile | None = None, **field
 def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:160] or "product"
     slug, n = base, 2
-    while Product.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    others = Product.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Product.objects.all()
+    while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

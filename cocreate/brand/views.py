@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cocreate.accounts import services as account_services
 from cocreate.core.errors import DomainError
+from cocreate.core.htmx import wants_fragment
 from cocreate.core.text import render_markdown
 
 from . import selectors
@@ -46,7 +47,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     except DomainError:
         page = selectors.product_list(status=status, q=q or None)
     context = {"page": page, "status": status, "q": q, "statuses": ProductStatus.choices}
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         return render(request, "brand/partials/product_results.html", context)
     return render(request, "brand/product_list.html", context)
 

@@ -43,6 +43,11 @@ ERROR_RESPONSES: dict[int, type[Schema]] = {
 }
 
 
+def api_actor(request: HttpRequest) -> Any:
+    """The authenticated user of an API call (token or session), as ninja sets it."""
+    return getattr(request, "auth", None)
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors: list[dict[str, Any]] | None = None
 ) -> HttpResponse:
@@ -71,7 +76,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             message = str(err.get("msg", "Invalid value.")).removeprefix("Value error, ")
             errors.append({"field": _location_to_field(err.get("loc", [])), "message": message})
         first = errors[0] if errors else {"field": None, "message": "Invalid input."}
-        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        detail = f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
         return error_response(api, request, 422, detail, errors)
 
     @api.exception_handler(DomainError)
@@ -91,7 +96,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthorizationError)
     def _forbidden_ninja(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-        return error_response(api, request, 403, str(exc.message or "Not allowed."))
+        return error_response(api, request, 403, str(getattr(exc, "message", "") or "Not allowed."))
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

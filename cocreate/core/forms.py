@@ -14,7 +14,7 @@ class CleanImagesModelForm(forms.ModelForm):
     image_fields: ClassVar[tuple[str, ...]] = ()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in self.image_fields:
             value = data.get(name)
             if isinstance(value, UploadedFile):

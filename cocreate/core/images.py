@@ -37,7 +37,7 @@ def clean_image(upload: UploadedFile, *, max_side: int = 2048, name_prefix: str 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
+            probe: Image.Image = Image.open(io.BytesIO(data))
             fmt = probe.format
             width, height = probe.size
             if fmt not in ACCEPTED_FORMATS:
@@ -48,7 +48,7 @@ def clean_image(upload: UploadedFile, *, max_side: int = 2048, name_prefix: str 
                     code="pixels",
                 )
             probe.verify()
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
     except ValidationError:
         raise

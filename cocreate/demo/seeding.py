@@ -66,7 +66,7 @@ def seed_brand() -> None:
     org = brand_selectors.organization_get()
     staff = User.objects.filter(role=Role.ADMIN).first()
     if org.name == "Cocreate" and staff is not None:
-        brand_services.organization_update(actor=staff, **data.ORGANIZATION)
+        brand_services.organization_update(actor=staff, logo=None, **data.ORGANIZATION)
     if brand_selectors.terms_current() is None and staff is not None:
         brand_services.terms_publish(actor=staff, **data.TERMS)
     for name, category, status, launch, description in data.PRODUCTS:

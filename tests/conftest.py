@@ -1,0 +1,123 @@
+"""Shared fixtures: people by role, API clients, and a clean cache and media folder per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from cocreate.accounts import services as account_services
+from cocreate.accounts.models import Role, User
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(role: str = Role.MEMBER, email: str | None = None, **extra: Any) -> User:
+        counter["n"] += 1
+        user = account_services.user_create_verified(
+            actor=None,
+            email=email or f"{role}{counter['n']}@example.com",
+            role=role,
+            password=PASSWORD,
+            display_name=extra.pop("display_name", f"{role.title()} {counter['n']}"),
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def member(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MEMBER, email="member@example.com")
+
+
+@pytest.fixture
+def other_member(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MEMBER, email="other@example.com")
+
+
+@pytest.fixture
+def moderator(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MODERATOR, email="moderator@example.com")
+
+
+@pytest.fixture
+def brand_admin(make_user: Callable[..., User]) -> User:
+    return make_user(Role.ADMIN, email="admin@example.com")
+
+
+@pytest.fixture
+def member_client(client: Client, member: User) -> Client:
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def admin_client_(brand_admin: User) -> Client:
+    c = Client()
+    c.force_login(brand_admin)
+    return c
+
+
+class ApiClient:
+    """A JSON client that authenticates with a real personal token."""
+
+    def __init__(self, user: User | None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if user is not None:
+            secret = account_services.token_create(actor=user, user=user, name="tests").secret
+            self.headers["Authorization"] = f"Bearer {secret}"
+
+    def _call(self, method: str, path: str, data: Any = None, **kwargs: Any) -> Any:
+        fn = getattr(self.client, method)
+        if method in ("post", "patch", "put", "delete") and data is not None:
+            kwargs.setdefault("content_type", "application/json")
+        return fn(path, data, headers=self.headers, **kwargs)
+
+    def get(self, path: str, data: Any = None, **kw: Any) -> Any:
+        return self._call("get", path, data, **kw)
+
+    def post(self, path: str, data: Any = None, **kw: Any) -> Any:
+        return self._call("post", path, data, **kw)
+
+    def patch(self, path: str, data: Any = None, **kw: Any) -> Any:
+        return self._call("patch", path, data, **kw)
+
+    def delete(self, path: str, data: Any = None, **kw: Any) -> Any:
+        return self._call("delete", path, data, **kw)
+
+
+@pytest.fixture
+def api_for(db: None) -> Callable[[User | None], ApiClient]:
+    return ApiClient
+
+
+def assert_error_shape(response: Any, status: int, field: str | None = None) -> dict[str, Any]:
+    """Every API failure answers the one error shape with the right status."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["errors"], list) and body["errors"]
+    for err in body["errors"]:
+        assert set(err) == {"field", "message"}
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+    return body
