@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "cocreate.core",
     "cocreate.accounts",
     "cocreate.brand",
+    "cocreate.journeys",
     "cocreate.cli",
 ]
 
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cocreate.journeys.middleware.AttributionMiddleware",
 ]
 
 ROOT_URLCONF = "cocreate.urls"

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("cocreate.accounts.urls")),
     path("", include("cocreate.brand.urls")),
+    path("", include("cocreate.journeys.urls")),
     # Uploaded media: served by Django (whitenoise only serves static files); put a proxy in front at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -112,3 +112,56 @@ class TermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} accepted terms {self.terms_id}"
+
+
+class QuestionKind(models.TextChoices):
+    CHOICE = "choice", _("One answer")
+    MULTI_CHOICE = "multi_choice", _("Several answers")
+    NUMBER = "number", _("A number")
+
+
+class ProfileQuestion(TimeStampedModel):
+    """A question staff ask members about themselves; personas are described by the answers."""
+
+    text = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("why we ask"), max_length=300, blank=True)
+    kind = models.CharField(_("answer type"), max_length=12, choices=QuestionKind.choices)
+    choices = models.JSONField(_("answers to choose from"), default=list, blank=True)
+    min_value = models.DecimalField(
+        _("lowest number"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    max_value = models.DecimalField(
+        _("highest number"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(_("asked"), default=True)
+    ask_at_signup = models.BooleanField(_("ask at sign-up"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ProfileAnswer(models.Model):
+    """One answer row: a chosen option (one row per option for several answers) or a number."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profile_answers")
+    question = models.ForeignKey(ProfileQuestion, on_delete=models.CASCADE, related_name="answers")
+    choice = models.CharField(max_length=120, blank=True)
+    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question", "choice"], name="accounts_answer_once"),
+        ]
+        indexes = [
+            models.Index(fields=["question", "choice"]),
+            models.Index(fields=["question", "number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.question_id} = {self.choice or self.number}"
