@@ -8,6 +8,7 @@ from cocreate.accounts.api import router as accounts_router
 from cocreate.accounts.api_auth import api_auth
 from cocreate.brand.api import router as brand_router
 from cocreate.core.api import install_error_handlers
+from cocreate.journeys.api import router as journeys_router
 
 api = NinjaAPI(
     title="Cocreate API",
@@ -25,3 +26,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/", brand_router)
+api.add_router("/", journeys_router)
