@@ -35,3 +35,18 @@ def check_can_manage_users(user: Any) -> None:
 def check_authenticated(user: Any) -> None:
     if not getattr(user, "is_authenticated", False):
         raise NotAllowed(_("Log in first."))
+
+
+def is_brand_team(user: Any) -> bool:
+    """Administrators and analysts: the people who design the program (personas, journeys, questions)."""
+    return is_admin(user) or (is_staff(user) and getattr(user, "role", None) == Role.ANALYST)
+
+
+def can_manage_questions(user: Any) -> bool:
+    """Profile questions shape personas, so the brand team owns them."""
+    return is_brand_team(user)
+
+
+def check_can_manage_questions(user: Any) -> None:
+    if not can_manage_questions(user):
+        raise NotAllowed(_("Only administrators and analysts can change profile questions."))

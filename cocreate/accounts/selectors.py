@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import ApiToken, TermsAcceptance, User
+from .models import ApiToken, ProfileAnswer, ProfileQuestion, QuestionKind, TermsAcceptance, User
 
 
 def user_get_public(*, user_id: int) -> User | None:
@@ -25,3 +25,24 @@ def user_count_by_role() -> dict[str, int]:
     from django.db.models import Count
 
     return dict(User.objects.values_list("role").annotate(n=Count("id")).order_by())
+
+
+def questions_active(*, at_signup: bool = False) -> list[ProfileQuestion]:
+    qs = ProfileQuestion.objects.filter(active=True)
+    if at_signup:
+        qs = qs.filter(ask_at_signup=True)
+    return list(qs.order_by("position", "id"))
+
+
+def answers_of(*, user: User) -> dict[int, Any]:
+    """The member's answers by question id: a string, a list of strings, or a Decimal."""
+    result: dict[int, Any] = {}
+    for answer in ProfileAnswer.objects.filter(user=user).select_related("question").order_by("id"):
+        q = answer.question
+        if q.kind == QuestionKind.NUMBER:
+            result[q.pk] = answer.number
+        elif q.kind == QuestionKind.MULTI_CHOICE:
+            result.setdefault(q.pk, []).append(answer.choice)
+        else:
+            result[q.pk] = answer.choice
+    return result

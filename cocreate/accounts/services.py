@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -27,7 +28,16 @@ from cocreate.core.errors import Conflict, DomainError, NotFound, validation_err
 from cocreate.core.images import clean_image
 
 from . import policies
-from .models import STAFF_ROLES, ApiToken, Role, TermsAcceptance, User
+from .models import (
+    STAFF_ROLES,
+    ApiToken,
+    ProfileAnswer,
+    ProfileQuestion,
+    QuestionKind,
+    Role,
+    TermsAcceptance,
+    User,
+)
 
 TOKEN_PREFIX = "cct_"  # noqa: S105 (a public marker, not a secret)
 MAX_LIST_ITEMS = 30
@@ -241,3 +251,145 @@ def terms_accept(*, actor: User, terms: Any) -> TermsAcceptance:
     policies.check_authenticated(actor)
     acceptance, _created = TermsAcceptance.objects.get_or_create(user=actor, terms=terms)
     return acceptance
+
+
+# --- Profile questions and answers -------------------------------------------------------------------
+QUESTION_FIELDS = {
+    "text",
+    "help_text",
+    "kind",
+    "choices",
+    "min_value",
+    "max_value",
+    "unit",
+    "position",
+    "active",
+    "ask_at_signup",
+}
+
+
+def _clean_choices(raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        raw = raw.splitlines()
+    items = [" ".join(str(c).split()) for c in (raw or []) if str(c).strip()]
+    if len(items) != len({i.lower() for i in items}):
+        raise DomainError(message=_("Each answer may appear only once."), field="choices")
+    if any(len(i) > 120 for i in items):
+        raise DomainError(message=_("An answer has at most 120 characters."), field="choices")
+    return items
+
+
+def _question_checks(question: ProfileQuestion) -> None:
+    if not question.text.strip():
+        raise DomainError(message=_("Write the question."), field="text")
+    if question.kind not in QuestionKind.values:
+        raise DomainError(message=_("Choose how the question is answered."), field="kind")
+    if question.kind == QuestionKind.NUMBER:
+        question.choices = []
+        if (
+            question.min_value is not None
+            and question.max_value is not None
+            and question.min_value > question.max_value
+        ):
+            raise DomainError(message=_("The lowest number is above the highest."), field="max_value")
+    else:
+        question.choices = _clean_choices(question.choices)
+        if len(question.choices) < 2:
+            raise DomainError(
+                message=_("Give at least two answers to choose from, one per line."), field="choices"
+            )
+        if len(question.choices) > 30:
+            raise DomainError(message=_("At most 30 answers."), field="choices")
+
+
+@transaction.atomic
+def question_create(*, actor: User, text: str, kind: str, **fields: Any) -> ProfileQuestion:
+    policies.check_can_manage_questions(actor)
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise DomainError(message=_("Unknown field."), field=sorted(unknown)[0])
+    question = ProfileQuestion(
+        text=" ".join((text or "").split()), kind=kind, **{k: v for k, v in fields.items() if v is not None}
+    )
+    if "position" not in fields:
+        question.position = ProfileQuestion.objects.count() + 1
+    _question_checks(question)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_update(*, actor: User, question: ProfileQuestion, **fields: Any) -> ProfileQuestion:
+    """Change a question. Changing its answer type or removing answers that members gave is refused:
+    it would silently change who matches which persona."""
+    policies.check_can_manage_questions(actor)
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise DomainError(message=_("Unknown field."), field=sorted(unknown)[0])
+    answered = question.answers.exists()
+    if "kind" in fields and fields["kind"] != question.kind and answered:
+        raise Conflict(
+            _(
+                "Members have answered this question; its answer type can no longer change. "
+                "Add a new question instead."
+            ),
+            field="kind",
+        )
+    for key, value in fields.items():
+        if key == "text" and value is not None:
+            value = " ".join(value.split())
+        setattr(question, key, value)
+    _question_checks(question)
+    if answered and question.kind != QuestionKind.NUMBER:
+        used = set(question.answers.exclude(choice="").values_list("choice", flat=True).distinct())
+        dropped = sorted(used - set(question.choices))
+        if dropped:
+            raise Conflict(
+                _("Members chose “%(a)s”; keep that answer (you may reword the others).") % {"a": dropped[0]},
+                field="choices",
+            )
+    question.save()
+    return question
+
+
+@transaction.atomic
+def answers_set(*, actor: User, user: User, answers: dict[int, Any]) -> None:
+    """Replace the member's answers to the given questions. An empty answer removes it (all optional)."""
+    policies.check_authenticated(actor)
+    if actor.pk != user.pk and not policies.can_manage_users(actor):
+        raise DomainError(message=_("You can only answer for yourself."), status=403)
+    questions = ProfileQuestion.objects.in_bulk(list(answers))
+    rows: list[ProfileAnswer] = []
+    for qid, raw in answers.items():
+        question = questions.get(qid)
+        field = f"q_{qid}"
+        if question is None or not question.active:
+            raise DomainError(message=_("This question is no longer asked."), field=field)
+        if raw in (None, "", []):
+            continue
+        if question.kind == QuestionKind.NUMBER:
+            try:
+                number = Decimal(str(raw).strip())
+            except (InvalidOperation, ValueError):
+                raise DomainError(message=_("Enter a number."), field=field) from None
+            if not number.is_finite():
+                raise DomainError(message=_("Enter a number."), field=field)
+            if question.min_value is not None and number < question.min_value:
+                raise DomainError(
+                    message=_("The lowest answer is %(n)s.") % {"n": question.min_value}, field=field
+                )
+            if question.max_value is not None and number > question.max_value:
+                raise DomainError(
+                    message=_("The highest answer is %(n)s.") % {"n": question.max_value}, field=field
+                )
+            rows.append(ProfileAnswer(user=user, question=question, number=number))
+            continue
+        chosen = [raw] if isinstance(raw, str) else list(raw)
+        if question.kind == QuestionKind.CHOICE and len(chosen) > 1:
+            raise DomainError(message=_("Choose one answer."), field=field)
+        for choice in dict.fromkeys(str(c) for c in chosen):
+            if choice not in question.choices:
+                raise DomainError(message=_("Choose one of the answers offered."), field=field)
+            rows.append(ProfileAnswer(user=user, question=question, choice=choice))
+    ProfileAnswer.objects.filter(user=user, question_id__in=list(questions)).delete()
+    ProfileAnswer.objects.bulk_create(rows)

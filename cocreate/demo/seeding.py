@@ -6,10 +6,13 @@ import random
 import secrets
 import zlib
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from cocreate.accounts import services as account_services
 from cocreate.accounts.models import Role, User
@@ -114,4 +117,156 @@ def seed_demo() -> list[Login]:
             user = User.objects.get(email=login.email)
             account_services.terms_accept(actor=user, terms=terms)
     seed_members()
+    seed_journey(User.objects.get(email=staff.email))
     return [staff, member]
+
+
+# --- Personas, questions and the fan journey ----------------------------------------------------------
+JOURNEY_NAME = "Northbrick fan journey"
+
+
+def _answers_for(index: int, questions: dict[str, Any]) -> dict[int, Any]:
+    """Deterministic, varied answers so every persona has real members (and some members have several)."""
+    rng = random.Random(7000 + index)
+    frequency = questions["frequency"]
+    for_whom = questions["for_whom"]
+    themes = questions["themes"]
+    owned = questions["sets_owned"]
+    who = rng.sample(for_whom.choices, rng.randint(1, 2))
+    return {
+        frequency.pk: rng.choices(frequency.choices, weights=[4, 3, 2, 1])[0],
+        for_whom.pk: who,
+        themes.pk: rng.sample(themes.choices, rng.randint(1, 3)),
+        owned.pk: rng.choice([3, 8, 15, 40, 120, 260, 600]),
+    }
+
+
+@transaction.atomic
+def seed_journey(staff: User) -> None:
+    from cocreate.accounts.models import ProfileQuestion
+    from cocreate.journeys import selectors as journey_selectors
+    from cocreate.journeys import services as journey_services
+    from cocreate.journeys.models import (
+        ContributionKind,
+        ContributionSource,
+        Journey,
+        ParticipationPoint,
+        Persona,
+        PointKind,
+    )
+
+    from . import journey as jdata
+
+    questions: dict[str, Any] = {}
+    for spec in jdata.QUESTIONS:
+        fields = {k: v for k, v in spec.items() if k != "key"}
+        question = ProfileQuestion.objects.filter(text=spec["text"]).first()
+        if question is None:
+            question = account_services.question_create(actor=staff, **fields)
+        questions[str(spec["key"])] = question
+
+    for spec in jdata.PERSONAS:
+        persona = Persona.objects.filter(name=spec["name"]).first()
+        if persona is None:
+            fields = {k: v for k, v in spec.items() if k not in ("name", "rules")}
+            persona = journey_services.persona_create(actor=staff, name=str(spec["name"]), **fields)
+            rules = [
+                {
+                    **{k: v for k, v in rule.items() if k != "question"},
+                    "question_id": questions[rule["question"]].pk,
+                }
+                for rule in spec["rules"]  # type: ignore[attr-defined]
+            ]
+            journey_services.persona_rules_set(actor=staff, persona=persona, rules=rules)
+
+    members = list(User.objects.filter(role=Role.MEMBER).order_by("id"))
+    for i, member in enumerate(members):
+        if not member.profile_answers.exists():
+            account_services.answers_set(actor=member, user=member, answers=_answers_for(i, questions))
+
+    if Journey.objects.filter(name=JOURNEY_NAME).exists():
+        return
+    journey = journey_services.journey_create(
+        actor=staff,
+        name=JOURNEY_NAME,
+        description="How builders find, choose, buy, shape, build with and share Northbrick sets.",
+    )
+    personas = {p.name: p for p in Persona.objects.all()}
+    stages = {s.name: s for s in journey.stages.all()}
+    touchpoints = {}
+    for stage_name, spec in jdata.STAGES.items():
+        stage = stages[stage_name]
+        journey_services.stage_update(
+            actor=staff,
+            stage=stage,
+            customer_goals=spec["customer_goals"],
+            thoughts=spec["thoughts"],
+            pain_points=spec["pain_points"],
+        )
+        for name, channel in spec["touchpoints"]:
+            touchpoints[name] = journey_services.touchpoint_add(
+                actor=staff, stage=stage, name=name, channel=channel
+            )
+        for persona_spec, score in zip(jdata.PERSONAS, spec["emotions"], strict=True):
+            journey_services.emotion_set(
+                actor=staff, stage=stage, persona=personas[persona_spec["name"]], score=score
+            )
+
+    today = timezone.localdate()
+    points: list[ParticipationPoint] = []
+    for stage_name, tp, kind, title, prompt, names, goal, unit, options, origins in jdata.POINTS:
+        points.append(
+            journey_services.point_create(
+                actor=staff,
+                journey=journey,
+                stage=stages[stage_name],
+                touchpoint=touchpoints.get(tp) if tp else None,
+                kind=kind,
+                title=title,
+                prompt=prompt,
+                personas=[personas[n] for n in names],
+                goal=goal,
+                goal_unit=unit,
+                poll_options=options,
+                allowed_origins=origins,
+                starts_on=today - timedelta(days=90),
+                ends_on=today + timedelta(days=120),
+            )
+        )
+
+    # Contributions from the members most likely to take part at each point (deterministic).
+    rng = random.Random(99)
+    for point in points:
+        audience: set[int] = set()
+        for persona in point.personas.all():
+            audience.update(journey_selectors.persona_members(persona).values_list("pk", flat=True))
+        people = [m for m in members if m.pk in audience]
+        rng.shuffle(people)
+        share = people[: max(3, int(len(people) * rng.uniform(0.3, 0.7)))]
+        attribution = journey_services.Attribution(
+            point=point, touchpoint=point.touchpoint, source=ContributionSource.WIDGET
+        )
+        for member in share:
+            kind = journey_services.WIDGET_KIND[PointKind(point.kind)]
+            extra: dict[str, Any] = {}
+            if kind == ContributionKind.IDEA:
+                title, body = rng.choice(jdata.IDEA_SAMPLES)
+                extra = {"title": title, "body": body}
+            elif kind == ContributionKind.SUGGESTION:
+                extra = {"body": rng.choice(jdata.SUGGESTIONS)}
+            elif kind == ContributionKind.RATING:
+                rating, comment = rng.choice(jdata.RATING_COMMENTS)
+                extra = {"rating": rating, "body": comment}
+            elif kind == ContributionKind.POLL_ANSWER:
+                extra = {"choice": rng.choice(point.poll_options)}
+            journey_services.contribution_record(attribution=attribution, kind=kind, user=member, **extra)
+    # A visitor who has not confirmed yet: kept, not counted.
+    journey_services.widget_contribute(
+        point=points[0],
+        user=None,
+        data=journey_services.WidgetInput(
+            title="Ferris wheel for the harbour",
+            body="A seaside Ferris wheel that connects to the lighthouse set.",
+            email="visitor@example.net",
+        ),
+    )

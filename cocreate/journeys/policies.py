@@ -6,8 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cocreate.accounts.models import Role
-from cocreate.accounts.policies import is_admin, is_staff
+from cocreate.accounts.policies import is_brand_team, is_staff
 from cocreate.core.errors import NotAllowed
 
 
@@ -18,7 +17,7 @@ def can_view_journeys(user: Any) -> bool:
 
 def can_design_journeys(user: Any) -> bool:
     """Personas, journeys and points are the brand team's design: administrators and analysts."""
-    return is_admin(user) or (is_staff(user) and getattr(user, "role", None) == Role.ANALYST)
+    return is_brand_team(user)
 
 
 def check_can_view_journeys(user: Any) -> None:

@@ -265,10 +265,18 @@ def coverage_matrix(journey: Journey, stages: list[Stage] | None = None) -> Cove
                 level=level,
             )
             row_cells.append(cell)
-            if cell.points == 0:
+            if cell.points == 0 and n == 0:
                 gaps.append(
                     _("No participation point reaches ‘%(persona)s’ at %(stage)s.")
                     % {"persona": persona.name, "stage": stage.name}
+                )
+            elif cell.points == 0:
+                gaps.append(
+                    _(
+                        "No participation point is aimed at ‘%(persona)s’ at %(stage)s; "
+                        "%(n)s of them took part through points meant for others."
+                    )
+                    % {"persona": persona.name, "stage": stage.name, "n": n}
                 )
             elif n == 0:
                 gaps.append(
