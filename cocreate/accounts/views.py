@@ -12,7 +12,7 @@ from cocreate.core.htmx import is_htmx
 from cocreate.core.text import render_markdown
 
 from . import selectors, services
-from .forms import ProfileForm, TokenCreateForm
+from .forms import AnswersForm, ProfileForm, TokenCreateForm
 from .models import User
 
 
@@ -108,3 +108,23 @@ def member_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request, "accounts/member_detail.html", {"member": member, "bio_html": render_markdown(member.bio)}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def about_you(request: HttpRequest) -> HttpResponse:
+    """The member's answers to the profile questions: optional, editable, each one explained."""
+    user = _user(request)
+    if request.method == "POST":
+        form = AnswersForm(request.POST)
+        if form.is_valid():
+            try:
+                services.answers_set(actor=user, user=user, answers=form.answers())
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Thank you: your answers are saved."))
+                return redirect("accounts:about-you")
+    else:
+        form = AnswersForm.for_user(user)
+    return render(request, "accounts/about_you.html", {"form": form})
