@@ -262,6 +262,7 @@ COCREATE_IMAGE_MAX_PIXELS = int(os.environ.get("COCREATE_IMAGE_MAX_PIXELS", str(
 
 # --- Static files -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before collectstatic has run
 STORAGES = {

@@ -6,6 +6,7 @@ of queries: one per persona for the matrix, one for all point figures.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -291,3 +292,16 @@ def coverage_matrix(journey: Journey, stages: list[Stage] | None = None) -> Cove
 
 def contributions_for_point(point: ParticipationPoint, *, limit: int = 20) -> list[Contribution]:
     return list(point.contributions.select_related("user").order_by("-created_at", "-id")[:limit])
+
+
+def confirm_key_digest(key: str) -> str:
+    """Only a digest of a confirmation key is stored, so a database leak confirms nothing."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def contribution_by_confirm_key(key: str) -> Contribution | None:
+    if not key or len(key) > 100:
+        return None
+    return (
+        Contribution.objects.select_related("point").filter(confirm_key_hash=confirm_key_digest(key)).first()
+    )

@@ -12,7 +12,6 @@ Invariants guarded here:
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -51,6 +50,7 @@ from .models import (
     Touchpoint,
 )
 from .policies import check_can_design_journeys
+from .selectors import confirm_key_digest
 
 JOURNEY_TEMPLATE = [
     ("Awareness", "Discovers the brand and its products."),
@@ -156,7 +156,9 @@ def persona_update(
             raise Conflict(_("A persona with this name exists."), field="name")
         persona.name = name
     for key, value in fields.items():
-        setattr(persona, key, value if value is not None else getattr(persona, key))
+        # None leaves a field as it is, except the estimated size, which may be emptied.
+        keep = value is None and key != "estimated_size"
+        setattr(persona, key, getattr(persona, key) if keep else value)
     if picture is not None:
         _set_picture(persona, picture)
     _clean(persona)
@@ -820,8 +822,16 @@ def _widget_fields(point: ParticipationPoint, data: WidgetInput) -> dict[str, An
     return fields
 
 
-def _hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+# A poll or a rating counts once per person and point; ideas and suggestions may come many times.
+ONE_ANSWER_KINDS = (ContributionKind.RATING, ContributionKind.POLL_ANSWER)
+
+
+def _already_answered(point: ParticipationPoint, kind: str, *, user: Any, email: str) -> bool:
+    """Whether this person (the member, or a confirmed answer from their address) already counts here."""
+    counted = Contribution.objects.filter(point=point, kind=kind, status=ContributionStatus.CONFIRMED)
+    if user is not None and counted.filter(user=user).exists():
+        return True
+    return bool(email) and counted.filter(email__iexact=email).exists()
 
 
 @dataclass
@@ -850,6 +860,11 @@ def widget_contribute(
         **fields,
     }
     if getattr(user, "is_authenticated", False):
+        if fields["kind"] in ONE_ANSWER_KINDS:
+            # Lock the point so two quick clicks cannot both pass the check below.
+            ParticipationPoint.objects.select_for_update().filter(pk=point.pk).first()
+            if _already_answered(point, fields["kind"], user=user, email=user.email):
+                raise Conflict(_("You already answered."))
         contribution = Contribution.objects.create(
             user=user, status=ContributionStatus.CONFIRMED, confirmed_at=timezone.now(), **common
         )
@@ -863,7 +878,7 @@ def widget_contribute(
         ) from None
     key = secrets.token_urlsafe(24)
     contribution = Contribution.objects.create(
-        email=email, status=ContributionStatus.PENDING, confirm_key_hash=_hash_key(key), **common
+        email=email, status=ContributionStatus.PENDING, confirm_key_hash=confirm_key_digest(key), **common
     )
     return WidgetResult(contribution=contribution, needs_confirmation=True, confirm_key=key)
 
@@ -873,7 +888,9 @@ def contribution_confirm(*, key: str) -> Contribution:
     """Count a visitor's contribution once they followed the link in the email. Idempotent."""
     if not key or len(key) > 100:
         raise NotFound(_("This confirmation link is not valid."), field="key")
-    contribution = Contribution.objects.select_for_update().filter(confirm_key_hash=_hash_key(key)).first()
+    contribution = (
+        Contribution.objects.select_for_update().filter(confirm_key_hash=confirm_key_digest(key)).first()
+    )
     if contribution is None:
         raise NotFound(_("This confirmation link is not valid."), field="key")
     if contribution.status == ContributionStatus.PENDING:
@@ -881,6 +898,10 @@ def contribution_confirm(*, key: str) -> Contribution:
 
         # The address is now proven: credit the member who owns it, if there is one.
         owner = get_user_model().objects.filter(email__iexact=contribution.email, is_active=True).first()
+        if contribution.kind in ONE_ANSWER_KINDS:
+            ParticipationPoint.objects.select_for_update().filter(pk=contribution.point_id).first()
+            if _already_answered(contribution.point, contribution.kind, user=owner, email=contribution.email):
+                raise Conflict(_("You already answered: your earlier answer is the one that counts."))
         contribution.status = ContributionStatus.CONFIRMED
         contribution.confirmed_at = timezone.now()
         fields = ["status", "confirmed_at"]
