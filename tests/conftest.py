@@ -20,6 +20,14 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # A per-test memory cache: rate-limit counters never leak between tests, and tests that do not touch
+    # the database do not need it for the cache either.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{id(tmp_path)}",
+        }
+    }
     cache.clear()
     yield
     cache.clear()
