@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from cocreate.brand import services as brand_services
 from cocreate.brand.models import Product
 
 from . import brand as data
+from .art import product_art
 from .text import MemberFactory
 
 
@@ -73,8 +75,11 @@ def seed_brand() -> None:
     if brand_selectors.terms_current() is None and staff is not None:
         brand_services.terms_publish(actor=staff, **data.TERMS)
     for name, category, status, launch, description in data.PRODUCTS:
-        if not Product.objects.filter(name=name).exists() and staff is not None:
-            brand_services.product_create(
+        if staff is None:
+            break
+        product = Product.objects.filter(name=name).first()
+        if product is None:
+            product = brand_services.product_create(
                 actor=staff,
                 name=name,
                 category=category,
@@ -83,6 +88,9 @@ def seed_brand() -> None:
                 description=description,
                 sku=f"NB-{zlib.crc32(name.encode()) % 90000 + 10000}",
             )
+        if not product.image:
+            picture = SimpleUploadedFile(f"{product.slug}.png", product_art(name, category), "image/png")
+            brand_services.product_update(actor=staff, product=product, image=picture)
 
 
 @transaction.atomic
