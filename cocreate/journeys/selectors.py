@@ -25,6 +25,7 @@ from .models import (
     Persona,
     PersonaOverride,
     PersonaRule,
+    PointStatus,
     RuleOperator,
     Stage,
 )
@@ -222,7 +223,9 @@ def coverage_matrix(journey: Journey, stages: list[Stage] | None = None) -> Cove
     personas = list(Persona.objects.prefetch_related("rules"))
     reach: dict[tuple[int, int], int] = {}
     for row in (
+        # A draft reaches nobody yet; open and closed points did reach their personas.
         ParticipationPoint.objects.filter(journey=journey)
+        .exclude(status=PointStatus.DRAFT)
         .values("stage", "personas")
         .annotate(n=Count("id"))
         .order_by()
