@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocreate.accounts.models import ProfileQuestion, QuestionKind
+from cocreate.brand.validators import validate_hex_colour
 from cocreate.core.errors import Conflict, DomainError, NotFound, validation_error_to_domain
 from cocreate.core.images import clean_image
 
@@ -129,9 +130,18 @@ def persona_create(*, actor: Any, name: str, picture: UploadedFile | None = None
         persona.position = (Persona.objects.aggregate(m=Max("position"))["m"] or 0) + 1
     if picture is not None:
         _set_picture(persona, picture)
+    _check_colour(persona)
     _clean(persona)
     persona.save()
     return persona
+
+
+def _check_colour(persona: Persona) -> None:
+    # The colour is drawn on charts and posters: keep it a real colour whichever door it came through.
+    try:
+        validate_hex_colour(persona.colour)
+    except ValidationError as exc:
+        raise validation_error_to_domain(exc, "colour") from None
 
 
 def _set_picture(persona: Persona, upload: UploadedFile) -> None:
@@ -161,6 +171,7 @@ def persona_update(
         setattr(persona, key, getattr(persona, key) if keep else value)
     if picture is not None:
         _set_picture(persona, picture)
+    _check_colour(persona)
     _clean(persona)
     persona.save()
     return persona
