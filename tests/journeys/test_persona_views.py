@@ -168,7 +168,7 @@ def test_a_brand_admin_creates_a_persona_with_rules_and_sees_its_real_members(
     assert reverse("accounts:member-detail", args=[keen.pk]) in detail
 
     listing = admin_client_.get(reverse("journeys:persona-list")).content.decode()
-    assert "Weekend builders" in listing and "12000" in listing and "Saturday is for building." in listing
+    assert "Weekend builders" in listing and "12,000" in listing and "Saturday is for building." in listing
     assert "<dt>Real members matching</dt><dd>2</dd>" in listing
     assert 'fill="#2a6f3e"' in listing
 
