@@ -18,6 +18,7 @@ admin.site.site_title = "Cocreate back office"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    re_path(r"^api/v1/$", api_not_found),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("admin/", admin.site.urls),

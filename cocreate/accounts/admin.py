@@ -40,6 +40,12 @@ class UserAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("date_joined", "last_login")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # An administrator cannot remove their own role (user_set_role refuses it): show it, don't offer it.
+        if obj is not None and obj.pk == request.user.pk:
+            return (*self.readonly_fields, "role")
+        return tuple(self.readonly_fields)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # accounts come from sign-up or `cocreate user add`, which verify the email
 

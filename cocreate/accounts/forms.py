@@ -83,8 +83,7 @@ class SignupExtraForm(QuestionFieldsMixin, forms.Form):
     def signup(self, request: HttpRequest, user: User) -> None:
         from . import services
 
-        user.display_name = self.cleaned_data.get("display_name", "")
-        user.save(update_fields=["display_name"])
+        services.profile_update(actor=user, user=user, display_name=self.cleaned_data.get("display_name", ""))
         services.answers_set(actor=user, user=user, answers=self.answers())
         current = terms_current()
         if current is not None:

@@ -71,7 +71,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        # Never a part of the email address: that is private even when someone chose no display name.
+        return self.display_name or str(_("Member %(n)s") % {"n": self.pk})
 
     @property
     def is_staff_role(self) -> bool:

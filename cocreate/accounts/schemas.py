@@ -5,6 +5,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from cocreate.core.api import InputSchema
+
 
 class UserOut(Schema):
     id: int
@@ -24,7 +26,7 @@ class UserOut(Schema):
         return avatar.url if avatar else None
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     display_name: str | None = Field(default=None, max_length=80)
     bio: str | None = Field(default=None, max_length=2000)
     interests: list[str] | None = None

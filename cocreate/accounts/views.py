@@ -41,6 +41,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     remove_avatar=data["avatar"] is False,
                 )
             except DomainError as exc:
+                user.refresh_from_db()  # nothing was saved: the page (its header too) shows what is stored
                 for err in exc.errors:
                     form.add_error(err.field if err.field in form.fields else None, err.message)
             else:

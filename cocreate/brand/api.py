@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Status
 from pydantic import Field
 
-from cocreate.core.api import ERROR_RESPONSES, api_actor
+from cocreate.core.api import ERROR_RESPONSES, InputSchema, api_actor
 from cocreate.core.errors import NotFound
 
 from . import selectors, services
@@ -15,7 +15,7 @@ from .schemas import OrganizationIn, OrganizationOut, ProductIn, ProductOut, Pro
 router = Router(tags=["brand"])
 
 
-class ProductFilters(Schema):
+class ProductFilters(InputSchema):
     status: str | None = None
     q: str | None = Field(default=None, max_length=100)
     cursor: str | None = None
@@ -71,10 +71,10 @@ def product(request: HttpRequest, product_id: int) -> Product:
 @router.post(
     "/products", response={201: ProductOut, **ERROR_RESPONSES}, summary="Add a product (administrators)"
 )
-def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, Product]:
+def product_create(request: HttpRequest, payload: ProductIn) -> Status[Product]:
     data = payload.model_dump(exclude_unset=True)
     name = data.pop("name")
-    return 201, services.product_create(actor=api_actor(request), name=name, **data)
+    return Status(201, services.product_create(actor=api_actor(request), name=name, **data))
 
 
 @router.patch(

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from cocreate.core.api import PageOut
+from cocreate.core.api import InputSchema, PageOut
 
 
 class OrganizationOut(Schema):
@@ -24,7 +24,7 @@ class OrganizationOut(Schema):
         return logo.url if logo else None
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     tagline: str | None = Field(default=None, max_length=200)
     about: str | None = Field(default=None, max_length=20_000)
@@ -52,7 +52,7 @@ class ProductOut(Schema):
         return image.url if image else None
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     name: str = Field(min_length=1, max_length=160)
     slug: str | None = Field(default=None, max_length=180)
     sku: str | None = Field(default=None, max_length=40)
@@ -62,7 +62,7 @@ class ProductIn(Schema):
     launch_date: date | None = None
 
 
-class ProductPatch(Schema):
+class ProductPatch(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=160)
     slug: str | None = Field(default=None, max_length=180)
     sku: str | None = Field(default=None, max_length=40)

@@ -16,7 +16,10 @@ def organization_get() -> Organization:
     if org is None:
         org = Organization.objects.order_by("id").first()
         if org is None:
+            # Created inside a transaction that may yet roll back (a refused first update): caching it now
+            # would hand out a row that does not exist. The next read caches it.
             org, _ = Organization.objects.get_or_create(pk=1)
+            return org
         cache.set(ORG_CACHE_KEY, org, 60)
     return org
 
@@ -25,8 +28,9 @@ def product_queryset(*, status: str | None = None, q: str | None = None) -> Quer
     qs = Product.objects.all()
     if status:
         qs = qs.filter(status=status)
+    q = (q or "").replace("\x00", "").strip()[:100]  # PostgreSQL cannot compare NUL characters
     if q:
-        qs = qs.filter(name__icontains=q.strip()[:100])
+        qs = qs.filter(name__icontains=q)
     return qs
 
 

@@ -28,9 +28,9 @@ ORG_FIELDS = {"name", "tagline", "about", "primary_color", "accent_color", "cont
 PRODUCT_FIELDS = {"name", "slug", "sku", "category", "description", "launch_date", "status"}
 
 
-def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
+def _full_clean(obj: Any, exclude: list[str] | None = None, validate_unique: bool = True) -> None:
     try:
-        obj.full_clean(exclude=exclude)
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique)
     except ValidationError as exc:
         raise validation_error_to_domain(exc) from None
 
@@ -85,7 +85,7 @@ def product_create(*, actor: Any, name: str, image: UploadedFile | None = None, 
         product.slug = _unique_slug(name)
     if image is not None:
         _set_image(product, "image", image, "product")
-    _full_clean(product)
+    _full_clean(product, validate_unique=False)  # the unique slug is the database's call: 409 below
     try:
         with transaction.atomic():
             product.save()
@@ -102,6 +102,10 @@ def product_update(
     unknown = set(fields) - PRODUCT_FIELDS
     if unknown:
         raise DomainError(message=_("Unknown field."), field=sorted(unknown)[0])
+    if fields.get("name") is not None:
+        fields["name"] = " ".join(fields["name"].split())
+        if not fields["name"]:
+            raise DomainError(message=_("A product needs a name."), field="name")
     for name, value in fields.items():
         if value is not None:
             setattr(product, name, value)
@@ -109,7 +113,7 @@ def product_update(
         raise DomainError(message=_("Unknown product status."), field="status")
     if image is not None:
         _set_image(product, "image", image, "product")
-    _full_clean(product)
+    _full_clean(product, validate_unique=False)  # the unique slug is the database's call: 409 below
     try:
         with transaction.atomic():
             product.save()
@@ -123,7 +127,8 @@ def terms_publish(*, actor: Any, title: str, body: str, summary_of_changes: str 
     """Publish a new version of the participation terms; members are asked to accept it."""
     check_can_manage_brand(actor)
     if not (title or "").strip() or not (body or "").strip():
-        raise DomainError(message=_("Terms need a title and a text."), field="body" if title else "title")
+        field = "body" if (title or "").strip() else "title"
+        raise DomainError(message=_("Terms need a title and a text."), field=field)
     # Lock the table's newest row so two publishers cannot both take the same number.
     latest = TermsVersion.objects.select_for_update().order_by("-version").first()
     number = (latest.version if latest else 0) + 1

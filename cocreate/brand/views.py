@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from cocreate.accounts import services as account_services
 from cocreate.core.errors import DomainError
@@ -37,6 +38,7 @@ def theme_css(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@vary_on_headers("HX-Request")  # the fragment and the page share a URL: caches must keep them apart
 def product_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in (None, *ProductStatus.values):

@@ -5,17 +5,40 @@ from __future__ import annotations
 import logging
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from .errors import DomainError, validation_error_to_domain
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+class InputSchema(Schema):
+    """Base for request bodies and query filters. PostgreSQL cannot store or compare NUL characters, so
+    they are refused here with the field's name (422), as Django's form fields refuse them on the web."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("Null characters are not allowed.")
+        return value
 
 
 class ErrorItem(Schema):
@@ -97,6 +120,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthorizationError)
     def _forbidden_ninja(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
         return error_response(api, request, 403, str(getattr(exc, "message", "") or "Not allowed."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576, 1)
+        return error_response(api, request, 413, f"The request body is too large; the limit is {limit} MB.")
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return error_response(api, request, 400, "The request could not be read.")
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

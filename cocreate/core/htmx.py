@@ -10,6 +10,11 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def wants_fragment(request: HttpRequest) -> bool:
-    """An htmx request that swaps part of the page (a boosted link wants the whole page)."""
+    """An htmx request that swaps part of the page. A boosted link wants the whole page, and so does
+    htmx restoring a pushed URL from history (it swaps the answer in as the page's body)."""
     details = getattr(request, "htmx", None)
-    return bool(details) and not getattr(details, "boosted", False)
+    return (
+        bool(details)
+        and not getattr(details, "boosted", False)
+        and not getattr(details, "history_restore_request", False)
+    )

@@ -52,18 +52,17 @@ def clean_image(upload: UploadedFile, *, max_side: int = 2048, name_prefix: str 
             image.load()
     except ValidationError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses such a header before we can read its size: it is an image, just far too big.
+        raise ValidationError(_("The image has too many pixels."), code="pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(_("This file is not an image we can read."), code="invalid") from None
 
     image = ImageOps.exif_transpose(image)
     image.thumbnail((max_side, max_side))
+    # Encoders copy some blocks from `info` by default (a JPEG comment, a PNG colour profile): keep only
+    # transparency, which is part of the picture, so nothing but pixels reaches the stored file.
+    image.info = {k: v for k, v in image.info.items() if k == "transparency"}
     out = io.BytesIO()
     ext = ACCEPTED_FORMATS[fmt]
     if ext == "jpg":

@@ -10,12 +10,21 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.functional import LazyObject, empty
 
 from .logging import request_id_var
 
 access_log = logging.getLogger("cocreate.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def _known_user_id(request: HttpRequest) -> int | None:
+    """The user id if this request already looked the user up; logging must not cost a session query."""
+    user = request.__dict__.get("user")
+    if isinstance(user, LazyObject) and user._wrapped is empty:  # type: ignore[attr-defined]
+        return None
+    return getattr(user, "pk", None)
 
 
 class RequestIdMiddleware:
@@ -44,7 +53,7 @@ class RequestIdMiddleware:
                         "path": request.path,
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                        "user_id": getattr(getattr(request, "user", None), "pk", None),
+                        "user_id": _known_user_id(request),
                     },
                 )
             return response
@@ -77,4 +86,32 @@ class ContentSecurityPolicyMiddleware:
             values = [f"'nonce-{nonce}'" if source == "'nonce'" else source for source in sources]
             parts.append(f"{directive} {' '.join(values)}")
         response["Content-Security-Policy"] = "; ".join(parts)
+        return response
+
+
+class ApiErrorShapeMiddleware:
+    """Answers that never reached an API view (a wrong method, a body too large to read) still speak the
+    API's one error shape: `{"detail": …, "errors": [{"field": …, "message": …}]}`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            detail = {
+                405: f"{request.method} is not allowed here; allowed: {response.get('Allow', 'none')}.",
+                413: "The request body is too large.",
+            }.get(response.status_code, "The request could not be handled.")
+            shaped = JsonResponse(
+                {"detail": detail, "errors": [{"field": None, "message": detail}]},
+                status=response.status_code,
+            )
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
         return response

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
 
 from .errors import DomainError
 
@@ -30,11 +31,40 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise DomainError(message="The cursor is not valid.", field="cursor") from None
     if not isinstance(values, list) or len(values) != size:
         raise DomainError(message="The cursor is not valid.", field="cursor")
     return values
+
+
+def _clean_cursor_values(model: type[Model], fields: Sequence[str], values: list[Any]) -> list[Any]:
+    """Check each cursor value against its model field: a forged cursor is a 400, not a database error."""
+    cleaned = []
+    for path, value in zip(fields, values, strict=True):
+        if value is None or isinstance(value, list | dict):
+            raise DomainError(message="The cursor is not valid.", field="cursor")
+        try:
+            field = _model_field(model, path)
+        except FieldDoesNotExist:  # an annotation: the database compares it as given
+            cleaned.append(value)
+            continue
+        try:
+            python = field.to_python(value)
+            field.run_validators(python)
+            if isinstance(python, str) and "\x00" in python:
+                raise ValueError("PostgreSQL cannot compare NUL characters")
+        except (ValidationError, TypeError, ValueError, OverflowError):
+            raise DomainError(message="The cursor is not valid.", field="cursor") from None
+        cleaned.append(python)
+    return cleaned
+
+
+def _model_field(model: type[Model], path: str) -> Any:
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model  # type: ignore[assignment]
+    return model._meta.get_field(name)
 
 
 def paginate(queryset: QuerySet[Any], *, order: Sequence[str], cursor: str | None, limit: int) -> Page[Any]:
@@ -43,7 +73,7 @@ def paginate(queryset: QuerySet[Any], *, order: Sequence[str], cursor: str | Non
     fields = [name.lstrip("-") for name in order]
     qs = queryset.order_by(*order)
     if cursor:
-        values = decode_cursor(cursor, len(fields))
+        values = _clean_cursor_values(queryset.model, fields, decode_cursor(cursor, len(fields)))
         condition = Q()
         for i, name in enumerate(order):
             field = fields[i]

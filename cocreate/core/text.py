@@ -6,6 +6,8 @@ by the parser and the output passes nh3 (ammonia), so a script can never reach a
 
 from __future__ import annotations
 
+from html import unescape
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -19,6 +21,7 @@ ALLOWED_TAGS = {
     "strong",
     "em",
     "del",
+    "s",  # markdown-it renders ~~strikethrough~~ as <s>
     "code",
     "pre",
     "blockquote",
@@ -58,6 +61,7 @@ def render_markdown(source: str) -> str:
 
 def plain_text(source: str, limit: int = 280) -> str:
     """A short plain-text excerpt, for cards, emails and notifications."""
-    text = nh3.clean(_md.render(source or ""), tags=set()).strip()
+    # Stripping tags leaves entities (&amp;, &lt;): unescape them, since this is text, escaped where shown.
+    text = unescape(nh3.clean(_md.render(source or ""), tags=set())).strip()
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -6,6 +6,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from cocreate.core.api import InputSchema
+
 
 class RuleOut(Schema):
     question_id: int
@@ -15,7 +17,7 @@ class RuleOut(Schema):
     max_value: Decimal | None
 
 
-class RuleIn(Schema):
+class RuleIn(InputSchema):
     question_id: int
     operator: str
     values: list[str] = []
@@ -47,7 +49,7 @@ class PersonaOut(Schema):
         return list(obj.rules.all())  # type: ignore[attr-defined]
 
 
-class PersonaIn(Schema):
+class PersonaIn(InputSchema):
     name: str = Field(min_length=1, max_length=80)
     quote: str | None = Field(default=None, max_length=200)
     goals: str | None = Field(default=None, max_length=4000)
@@ -58,7 +60,7 @@ class PersonaIn(Schema):
     colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
 
 
-class PersonaPatch(Schema):
+class PersonaPatch(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=80)
     quote: str | None = Field(default=None, max_length=200)
     goals: str | None = Field(default=None, max_length=4000)
@@ -113,18 +115,18 @@ class JourneyOut(JourneySummary):
     stages: list[StageOut]
 
 
-class JourneyIn(Schema):
+class JourneyIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     description: str = Field(default="", max_length=4000)
     from_template: bool = True
 
 
-class JourneyPatch(Schema):
+class JourneyPatch(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=120)
     description: str | None = Field(default=None, max_length=4000)
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     name: str = Field(min_length=1, max_length=80)
     after_stage_id: int | None = None
     description: str | None = Field(default=None, max_length=2000)
@@ -133,7 +135,7 @@ class StageIn(Schema):
     pain_points: str | None = Field(default=None, max_length=2000)
 
 
-class StagePatch(Schema):
+class StagePatch(InputSchema):
     name: str | None = Field(default=None, min_length=1, max_length=80)
     description: str | None = Field(default=None, max_length=2000)
     customer_goals: str | None = Field(default=None, max_length=2000)
@@ -142,13 +144,13 @@ class StagePatch(Schema):
     move: int | None = Field(default=None, ge=-50, le=50, description="Move left (negative) or right.")
 
 
-class TouchpointIn(Schema):
+class TouchpointIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     channel: str = "website"
     description: str = Field(default="", max_length=300)
 
 
-class EmotionIn(Schema):
+class EmotionIn(InputSchema):
     persona_id: int
     score: int | None = Field(default=None, ge=-2, le=2)
     note: str = Field(default="", max_length=200)
@@ -190,7 +192,7 @@ class PointOut(Schema):
         return [p.pk for p in obj.personas.all()]  # type: ignore[attr-defined]
 
 
-class PointIn(Schema):
+class PointIn(InputSchema):
     stage_id: int
     touchpoint_id: int | None = None
     persona_ids: list[int] = []
@@ -206,7 +208,7 @@ class PointIn(Schema):
     allowed_origins: list[str] = []
 
 
-class PointPatch(Schema):
+class PointPatch(InputSchema):
     stage_id: int | None = None
     touchpoint_id: int | None = None
     persona_ids: list[int] | None = None

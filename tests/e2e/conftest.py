@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,3 +156,29 @@ def browser_page(chromium_path: str) -> Iterator[Page]:
             yield context.new_page()
         finally:
             browser.close()
+
+
+def live_env(server: LiveServer) -> dict[str, str]:
+    """The environment `live_server_proc` gives the server, for commands run against its data folder."""
+    env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
+    env.update(
+        COCREATE_DATA=str(server.data_dir), COCREATE_PUBLIC_URL=server.url, COCREATE_LOG_FORMAT="plain"
+    )
+    return env
+
+
+@pytest.fixture
+def add_account(live_server_proc: LiveServer) -> Callable[..., None]:
+    """Creates a verified account on the live server with `cocreate user add`, as an operator would."""
+
+    def add(email: str, *, password: str, role: str = "member", name: str = "") -> None:
+        command = [*_cocreate_command(), "user", "add", email, "--role", role, "--password", password]
+        if name:
+            command += ["--name", name]
+        done = subprocess.run(
+            command, env=live_env(live_server_proc), capture_output=True, text=True, timeout=60
+        )
+        if done.returncode != 0:
+            pytest.fail(f"cocreate user add {email} failed:\n{done.stdout}\n{done.stderr}")
+
+    return add

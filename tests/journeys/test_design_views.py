@@ -3,7 +3,6 @@ without htmx."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import pytest
@@ -210,13 +209,12 @@ def test_a_brand_admin_designs_a_journey_and_places_a_point(
     assert reverse("journeys:point-detail", args=[point.pk]) in edit
 
 
-def test_the_embed_snippet_has_a_fallback_while_the_widget_module_is_missing(
-    admin_client_: Client, brand_admin: User, journey: Journey, monkeypatch: pytest.MonkeyPatch
+def test_the_point_page_offers_the_embed_snippet(
+    admin_client_: Client, brand_admin: User, journey: Journey
 ) -> None:
     point = services.point_create(
         actor=brand_admin, journey=journey, stage=stage(journey, "Usage"), kind="idea", title="Ideas"
     )
-    monkeypatch.setitem(sys.modules, "cocreate.journeys.views.widget", None)
     page = admin_client_.get(reverse("journeys:point-detail", args=[point.pk])).content.decode()
     assert f"data-cocreate-widget=&quot;http://127.0.0.1:8000/w/{point.public_id}/&quot;" in page
     assert "/static/cocreate/widget.js" in page

@@ -42,6 +42,7 @@ from ..forms import (
 )
 from ..models import Contribution, Journey, ParticipationPoint, Stage, Touchpoint
 from ..policies import can_design_journeys, can_view_journeys
+from .widget import widget_snippet
 
 View = Callable[..., HttpResponse]
 
@@ -500,16 +501,7 @@ def point_detail(request: HttpRequest, point_id: int) -> HttpResponse:
     point = _point(point_id)
     base = settings.PUBLIC_URL.rstrip("/")
     link = f"{base}/?pp={point.public_id}"
-    try:
-        # Built by the widget module; while it is missing the same markup is written here.
-        from .widget import widget_snippet
-    except ImportError:
-        snippet = (
-            f'<div data-cocreate-widget="{base}/w/{point.public_id}/"></div>'
-            f'<script src="{base}/static/cocreate/widget.js" async></script>'
-        )
-    else:
-        snippet = widget_snippet(point, base)
+    snippet = widget_snippet(point, base)
     context = {
         "point": point,
         "journey": point.journey,
