@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from cocreate.accounts.api import router as accounts_router
 from cocreate.accounts.api_auth import api_auth
 from cocreate.brand.api import router as brand_router
+from cocreate.challenges.api import router as challenges_router
 from cocreate.core.api import install_error_handlers
 from cocreate.journeys.api import router as journeys_router
 
@@ -27,3 +28,4 @@ install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/", brand_router)
 api.add_router("/", journeys_router)
+api.add_router("/", challenges_router)

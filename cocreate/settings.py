@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "cocreate.accounts",
     "cocreate.brand",
     "cocreate.journeys",
+    "cocreate.discussions",
+    "cocreate.challenges",
+    "cocreate.notifications",
+    "cocreate.intelligence",
     "cocreate.cli",
 ]
 

@@ -26,6 +26,9 @@ urlpatterns = [
     path("", include("cocreate.accounts.urls")),
     path("", include("cocreate.brand.urls")),
     path("", include("cocreate.journeys.urls")),
+    path("", include("cocreate.challenges.urls")),
+    path("", include("cocreate.discussions.urls")),
+    path("", include("cocreate.notifications.urls")),
     # Uploaded media: served by Django (whitenoise only serves static files); put a proxy in front at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -1,0 +1,1 @@
+"""Reads for challenges, split by subject like the services."""
