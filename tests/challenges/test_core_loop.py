@@ -69,3 +69,20 @@ def test_expiry_is_idempotent_and_closes_support(idea: Idea, make_user: Any) -> 
     assert list(idea.status_changes.values_list("to_status", flat=True)) == ["draft", "published", "expired"]
     with pytest.raises(DomainError):
         supports.support_add(actor=make_user(), idea=idea)
+
+
+def test_full_text_search_finds_ideas_by_their_words(idea: Idea, member: Any) -> None:
+    from cocreate.challenges.selectors.search import idea_search_ids
+
+    assert idea_search_ids("lighthouse cottage") == [idea.pk]
+    assert idea_search_ids("lighthouses") == [idea.pk]  # stemmed
+    assert idea_search_ids('lamp" OR 1=1 --') == []  # words only: "or" and "1" are not in the idea
+    assert idea_search_ids('lamp"') == [idea.pk]
+    assert idea_search_ids("submarine") == []
+    idea_services.idea_update(
+        actor=member,
+        idea=idea,
+        title="A harbour crane",
+        description="A big dockside crane that lifts containers onto ships.",
+    )
+    assert idea_search_ids("lighthouse") == [] and idea_search_ids("crane") == [idea.pk]

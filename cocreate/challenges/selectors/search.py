@@ -1,0 +1,38 @@
+"""Full-text search over ideas: PostgreSQL's text search, or SQLite's FTS5, ranked by relevance."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+
+MAX_TERMS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _terms(query: str) -> list[str]:
+    return _WORD.findall((query or "").lower())[:MAX_TERMS]
+
+
+def idea_search_ids(query: str, *, limit: int = 200) -> list[int]:
+    """Ids of ideas matching every word of `query`, best first. User input never reaches the query
+    syntax: it is reduced to words, and each word is quoted (FTS5) or passed to plainto_tsquery."""
+    terms = _terms(query)
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            document = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(search_text, ''))"
+            cursor.execute(
+                f"SELECT id FROM challenges_idea WHERE {document} @@ plainto_tsquery('english', %s) "  # noqa: S608
+                f"ORDER BY ts_rank({document}, plainto_tsquery('english', %s)) DESC, id DESC LIMIT %s",
+                [" ".join(terms), " ".join(terms), limit],
+            )
+        else:
+            match = " ".join(f'"{t}"' for t in terms)
+            cursor.execute(
+                "SELECT rowid FROM challenges_idea_fts WHERE challenges_idea_fts MATCH %s "
+                "ORDER BY rank LIMIT %s",
+                [match, limit],
+            )
+        return [int(row[0]) for row in cursor.fetchall()]
