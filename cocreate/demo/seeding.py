@@ -23,6 +23,7 @@ from cocreate.brand.models import Product
 
 from . import brand as data
 from .art import product_art
+from .challenges import seed_challenges
 from .text import MemberFactory
 
 
@@ -126,6 +127,7 @@ def seed_demo() -> list[Login]:
             account_services.terms_accept(actor=user, terms=terms)
     seed_members()
     seed_journey(User.objects.get(email=staff.email))
+    seed_challenges(User.objects.get(email=staff.email))
     return [staff, member]
 
 
