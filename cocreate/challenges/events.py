@@ -17,3 +17,5 @@ milestone_reached = Signal()
 idea_status_changed = Signal()
 # kwargs: idea, outcome, rationale, actor
 decision_made = Signal()
+# kwargs: source, target, moved_user_ids — the members whose support now counts on the target
+ideas_merged = Signal()

@@ -7,9 +7,10 @@ app_name = "challenges"
 # Each view module declares its own routes, so each subject can change on its own.
 urlpatterns: list[URLPattern] = [
     *challenges.urlpatterns,
-    *ideas.urlpatterns,
     *supports.urlpatterns,
     *reviews.urlpatterns,
     *royalties.urlpatterns,
     *merge.urlpatterns,
+    # Last: the idea page's `ideas/<id>/<slug>/` would otherwise take `ideas/<id>/support/` and its kin.
+    *ideas.urlpatterns,
 ]

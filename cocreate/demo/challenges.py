@@ -112,28 +112,84 @@ def _bulk_supports(idea: Idea, user_ids: list[int], rng: random.Random) -> None:
     )
 
 
-def _walk_to(staff: User, idea: Idea, status: str) -> None:
-    paths: dict[str, list[str]] = {
-        IdeaStatus.EXPIRED: [IdeaStatus.EXPIRED],
-        IdeaStatus.IN_REVIEW: [IdeaStatus.IN_REVIEW],
-        IdeaStatus.APPROVED: [IdeaStatus.IN_REVIEW, IdeaStatus.APPROVED],
-        IdeaStatus.LAUNCHED: [
-            IdeaStatus.IN_REVIEW,
-            IdeaStatus.APPROVED,
-            IdeaStatus.IN_DEVELOPMENT,
-            IdeaStatus.LAUNCHED,
-        ],
-    }
-    path = paths[status]
-    messages: dict[str, str] = {
-        IdeaStatus.EXPIRED: "The idea did not reach 100 supports within 60 days.",
-        IdeaStatus.IN_REVIEW: "Qualified with 10,000 supports; our product team is reviewing it.",
-        IdeaStatus.APPROVED: "Approved: a strong fit for the coastal range, planned for next year.",
-        IdeaStatus.IN_DEVELOPMENT: "Our designers are building the first prototype with the creator.",
-        IdeaStatus.LAUNCHED: "On sale now. Thank you to everyone who supported it!",
-    }
-    for step in path:
-        idea_services.idea_transition(actor=staff, idea=idea, to_status=step, message=messages[step])
+def _walk_to(staff: User, idea: Idea, status: str, product: Product | None) -> None:
+    """Move a qualified idea the way the team would: review, a public decision, development, launch."""
+    from cocreate.challenges.services import reviews
+
+    if status == IdeaStatus.EXPIRED:
+        idea_services.idea_transition(
+            actor=staff,
+            idea=idea,
+            to_status=IdeaStatus.EXPIRED,
+            message="The idea did not reach 100 supports within 60 days.",
+        )
+        return
+    idea_services.idea_transition(
+        actor=staff,
+        idea=idea,
+        to_status=IdeaStatus.IN_REVIEW,
+        message="Qualified with 10,000 supports; our product team is reviewing it.",
+    )
+    if status == IdeaStatus.IN_REVIEW:
+        return
+    reviews.decision_record(
+        actor=staff,
+        idea=idea,
+        outcome="approved",
+        product=product,
+        rationale="Approved: a strong fit for the coastal range, with a clear story and a price fans told us "
+        "they would pay.",
+    )
+    if status == IdeaStatus.LAUNCHED:
+        reviews.idea_in_development(
+            actor=staff, idea=idea, message="Our designers are building the first prototype with the creator."
+        )
+        reviews.idea_launched(
+            actor=staff, idea=idea, message="On sale now. Thank you to everyone who supported it!"
+        )
+
+
+def _product_for(staff: User, title: str, status: str) -> Product:
+    from cocreate.brand import services as brand_services
+
+    existing = Product.objects.filter(name=title.title()).first()
+    if existing is not None:
+        return existing
+    launched = status == IdeaStatus.LAUNCHED
+    return brand_services.product_create(
+        actor=staff,
+        name=title.title(),
+        category="Modular buildings",
+        status="launched" if launched else "in_development",
+        sku=f"NB-IDEA-{len(title)}{int(launched)}",
+        description=f"{title}: a set that started as a fan idea in the Harbour and coast challenge.",
+        launch_date=timezone.localdate() - timedelta(days=100) if launched else None,
+    )
+
+
+def _sales(staff: User, product: Product) -> None:
+    """Three months of sales for the launched set, imported the way finance does it (CSV)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cocreate.challenges.models import CreatorAgreement
+    from cocreate.challenges.services import royalties
+
+    today = timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _ in range(3):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        months.append(f"{year:04d}-{month:02d}")
+    # The agreement was signed when the set was approved, before these sales (demo history).
+    CreatorAgreement.objects.filter(product=product).update(starts_on=today - timedelta(days=200))
+    lines = ["product,period,units,net_sales,currency"]
+    for i, period in enumerate(sorted(months)):
+        units = 1800 + 650 * i
+        lines.append(f"{product.sku or product.slug},{period},{units},{units * 54.90:.2f},EUR")
+    upload = SimpleUploadedFile("sales.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
+    royalties.sales_import_csv(actor=staff, file=upload, filename="northbrick-sales.csv")
 
 
 @transaction.atomic
@@ -190,7 +246,12 @@ def seed_challenges(staff: User) -> None:
             Idea.objects.filter(pk=idea.pk).update(
                 published_at=now - timedelta(days=75), deadline=now - timedelta(days=15)
             )
-        _walk_to(staff, idea, status)
+        product = None
+        if status in (IdeaStatus.APPROVED, IdeaStatus.LAUNCHED):
+            product = _product_for(staff, title, status)
+        _walk_to(staff, idea, status, product)
+        if status == IdeaStatus.LAUNCHED and product is not None:
+            _sales(staff, product)
     # Ideas in the always-open challenge, in the fans' own words.
     texts = IdeaTextFactory(random.Random(77))
     default = idea_services.challenge_default()

@@ -22,16 +22,28 @@ from .ideas import (
     IdeaTermsAcceptance,
     Tag,
 )
-from .reviews import ReviewPeriod
+from .reviews import Decision, DecisionOutcome, Review, ReviewPeriod
+from .royalties import (
+    AgreementStatus,
+    CreatorAgreement,
+    RoyaltyEntry,
+    RoyaltyKind,
+    SalesImport,
+    SalesLine,
+)
 from .supports import MilestoneEvent, Support, WouldBuy
 
 __all__ = [
     "DEFAULT_LADDER",
+    "AgreementStatus",
     "Challenge",
     "ChallengeField",
     "ChallengeInvite",
     "ChallengeTerms",
+    "CreatorAgreement",
     "Criterion",
+    "Decision",
+    "DecisionOutcome",
     "FieldKind",
     "Idea",
     "IdeaCoCreator",
@@ -42,7 +54,12 @@ __all__ = [
     "IdeaStatusChange",
     "IdeaTermsAcceptance",
     "MilestoneEvent",
+    "Review",
     "ReviewPeriod",
+    "RoyaltyEntry",
+    "RoyaltyKind",
+    "SalesImport",
+    "SalesLine",
     "Support",
     "Tag",
     "Visibility",

@@ -94,6 +94,23 @@ class Idea(TimeStampedModel):
             models.Index(fields=["status", "-trending_score", "-id"], name="idea_trending"),
             models.Index(fields=["status", "deadline", "id"], name="idea_ending_soon"),
             models.Index(fields=["challenge", "status", "-support_count", "-id"], name="idea_challenge_top"),
+            # The public lists filter on all public statuses at once, which a (status, …) index cannot
+            # return in order; these partial indexes can, so a first page reads a few rows, not a table.
+            models.Index(
+                fields=["-trending_score", "-id"],
+                condition=Q(status__in=PUBLIC_STATUSES),
+                name="idea_public_trending",
+            ),
+            models.Index(
+                fields=["-support_count", "-id"],
+                condition=Q(status__in=PUBLIC_STATUSES),
+                name="idea_public_most_supported",
+            ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status__in=PUBLIC_STATUSES),
+                name="idea_public_newest",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(support_count__gte=0), name="idea_support_count_not_negative"),

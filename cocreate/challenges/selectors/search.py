@@ -22,11 +22,11 @@ def idea_search_ids(query: str, *, limit: int = 200) -> list[int]:
         return []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            document = "to_tsvector('english', coalesce(title, '') || ' ' || coalesce(search_text, ''))"
+            # search_vector is a stored generated column (migration 0005) with a GIN index.
             cursor.execute(
-                f"SELECT id FROM challenges_idea WHERE {document} @@ plainto_tsquery('english', %s) "  # noqa: S608
-                f"ORDER BY ts_rank({document}, plainto_tsquery('english', %s)) DESC, id DESC LIMIT %s",
-                [" ".join(terms), " ".join(terms), limit],
+                "SELECT id FROM challenges_idea, plainto_tsquery('english', %s) AS query "
+                "WHERE search_vector @@ query ORDER BY ts_rank(search_vector, query) DESC, id DESC LIMIT %s",
+                [" ".join(terms), limit],
             )
         else:
             match = " ".join(f'"{t}"' for t in terms)

@@ -36,7 +36,9 @@ from .. import events
 from ..models import (
     Challenge,
     ChallengeField,
+    ChallengeInvite,
     ChallengeTerms,
+    Criterion,
     FieldKind,
     Idea,
     IdeaCoCreator,
@@ -121,8 +123,30 @@ def _clean(obj: Any, exclude: list[str] | None = None) -> None:
         raise validation_error_to_domain(exc) from None
 
 
+# Words that are page names under /ideas/<id>/ and /challenges/: a slug never takes them.
+RESERVED_SLUGS = {
+    "new",
+    "edit",
+    "history",
+    "submit",
+    "withdraw",
+    "moderate",
+    "moderation",
+    "mine",
+    "similar",
+    "merge",
+    "support",
+    "unsupport",
+    "review",
+    "survey",
+    "decide",
+}
+
+
 def _unique_slug(model: type[Any], text: str, **scope: Any) -> str:
     base = slugify(text)[:100] or "idea"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-{model.__name__.lower()}"
     slug, n = base, 2
     while model.objects.filter(slug=slug, **scope).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -219,6 +243,133 @@ def challenge_default() -> Challenge:
         )
     except Conflict:
         return Challenge.objects.get(is_default=True)
+
+
+@transaction.atomic
+def challenge_update(
+    *,
+    actor: Any,
+    challenge: Challenge,
+    title: str | None = None,
+    cover: UploadedFile | None = None,
+    **fields: Any,
+) -> Challenge:
+    """Change a challenge's settings; the address (slug) stays. The ladder is fixed once ideas have been
+    published in the challenge: their deadlines and reached rungs were computed from it."""
+    check_can_manage_challenges(actor)
+    unknown = set(fields) - CHALLENGE_FIELDS
+    if unknown:
+        raise DomainError(message=_("Unknown field."), field=sorted(unknown)[0])
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise DomainError(message=_("A challenge needs a title."), field="title")
+        challenge.title = title
+    if "ladder" in fields:
+        fields["ladder"] = check_ladder(fields["ladder"])
+        if (
+            fields["ladder"] != check_ladder(challenge.ladder)
+            and challenge.ideas.filter(published_at__isnull=False).exists()
+        ):
+            raise DomainError(
+                message=_("Ideas are already gathering support with this ladder: it can no longer change."),
+                field="ladder",
+            )
+    rate = fields.get("royalty_rate")
+    if rate is not None and not (Decimal(0) <= Decimal(str(rate)) <= Decimal("0.5")):
+        raise DomainError(message=_("A royalty rate is between 0 and 0.5 (50 %)."), field="royalty_rate")
+    for name, value in fields.items():
+        setattr(challenge, name, value)
+    if (
+        challenge.submission_opens
+        and challenge.submission_closes
+        and (challenge.submission_closes <= challenge.submission_opens)
+    ):
+        raise DomainError(message=_("Submissions must close after they open."), field="submission_closes")
+    if cover is not None:
+        try:
+            clean = clean_image(cover, name_prefix="challenge")
+        except ValidationError as exc:
+            raise validation_error_to_domain(exc, "cover") from None
+        challenge.cover.save(clean.name or "cover.png", clean, save=False)
+    _clean(challenge, exclude=["created_by", "product", "participation_point"])
+    try:
+        with transaction.atomic():
+            challenge.save()
+    except IntegrityError:
+        raise Conflict(_("There is already a default ideas challenge."), field="is_default") from None
+    return challenge
+
+
+def _rows_set(model: type[Any], challenge: Challenge, rows: list[dict[str, Any]], field: str) -> None:
+    """Make the challenge's criteria or questions exactly `rows`: rows with an `id` are updated in place
+    (scores and answers given to them stay attached), rows without are added, and the others deleted."""
+    existing = {obj.pk: obj for obj in model.objects.filter(challenge=challenge)}
+    keep: list[int] = []
+    for position, row in enumerate(rows):
+        row = dict(row)
+        pk = row.pop("id", None)
+        obj = existing.get(pk) if pk else None
+        if pk and obj is None:
+            raise DomainError(
+                message=_("This row belongs to another challenge."), field=f"{field}.{position}"
+            )
+        obj = obj or model(challenge=challenge)
+        for name, value in row.items():
+            setattr(obj, name, value)
+        obj.position = position
+        try:
+            obj.full_clean(exclude=["challenge"])
+        except ValidationError as exc:
+            err = validation_error_to_domain(exc)
+            raise DomainError(message=err.message, field=f"{field}.{position}") from None
+        obj.save()
+        keep.append(obj.pk)
+    model.objects.filter(challenge=challenge).exclude(pk__in=keep).delete()
+
+
+@transaction.atomic
+def challenge_criteria_set(*, actor: Any, challenge: Challenge, criteria: list[dict[str, Any]]) -> None:
+    """The evaluation criteria, in order: {"id"?, "name", "description", "weight"}."""
+    check_can_manage_challenges(actor)
+    for i, row in enumerate(criteria):
+        if not str(row.get("name") or "").strip():
+            raise DomainError(message=_("A criterion needs a name."), field=f"criteria.{i}")
+        try:
+            weight = Decimal(str(row.get("weight", 1)))
+        except (InvalidOperation, ValueError):
+            raise DomainError(message=_("A weight is a number."), field=f"criteria.{i}") from None
+        if not (Decimal(0) < weight <= Decimal(100)):
+            raise DomainError(message=_("A weight is above 0 and at most 100."), field=f"criteria.{i}")
+        row["weight"] = weight
+    _rows_set(Criterion, challenge, criteria, "criteria")
+
+
+@transaction.atomic
+def challenge_fields_set(*, actor: Any, challenge: Challenge, fields: list[dict[str, Any]]) -> None:
+    """The custom questions of the submission form, in order:
+    {"id"?, "label", "help_text", "kind", "choices", "required"}."""
+    check_can_manage_challenges(actor)
+    for i, row in enumerate(fields):
+        if not str(row.get("label") or "").strip():
+            raise DomainError(message=_("A question needs a label."), field=f"fields.{i}")
+        if row.get("kind") not in FieldKind.values:
+            raise DomainError(message=_("Choose the kind of answer."), field=f"fields.{i}")
+        choices = [str(c).strip()[:200] for c in row.get("choices") or [] if str(c).strip()]
+        if row["kind"] == FieldKind.CHOICE and len(choices) < 2:
+            raise DomainError(message=_("A choice offers at least two answers."), field=f"fields.{i}")
+        row["choices"] = choices if row["kind"] == FieldKind.CHOICE else []
+    _rows_set(ChallengeField, challenge, fields, "fields")
+
+
+@transaction.atomic
+def challenge_invites_set(*, actor: Any, challenge: Challenge, users: list[Any]) -> None:
+    """Exactly these members are invited (an invitation matters for invite-only challenges)."""
+    check_can_manage_challenges(actor)
+    ChallengeInvite.objects.filter(challenge=challenge).exclude(user__in=users).delete()
+    for user in users:
+        ChallengeInvite.objects.get_or_create(challenge=challenge, user=user)
 
 
 @transaction.atomic

@@ -170,6 +170,7 @@ def support_add(
 def support_remove(*, actor: Any, idea: Idea) -> SupportResult:
     """Withdraw a support while support is open. Idempotent. Milestones already reached stay reached."""
     check_can_withdraw_support(actor, idea)
+    db_now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
@@ -180,13 +181,21 @@ def support_remove(*, actor: Any, idea: Idea) -> SupportResult:
             if deleted is None:
                 current = Idea.objects.filter(pk=idea.pk).values_list("support_count", flat=True).first() or 0
                 return SupportResult(created=False, support_count=current)
+            # As in support_add: checked again under the row lock, so a withdrawal racing the expiry (or
+            # any status change) leaves the support in place.
             cursor.execute(
                 "UPDATE challenges_idea SET support_count = support_count - 1 "
-                "WHERE id = %s RETURNING support_count",
-                [idea.pk],
+                "WHERE id = %s AND status = %s AND (deadline IS NULL OR deadline >= %s) "
+                "RETURNING support_count",
+                [idea.pk, IdeaStatus.PUBLISHED.value, db_now],
             )
             row = cursor.fetchone()
-        count = int(row[0]) if row else 0
+        if row is None:
+            transaction.set_rollback(True)
+            raise DomainError(
+                message=_("Support for this idea has closed; supports can no longer change."), status=409
+            )
+        count = int(row[0])
         journeys.contribution_withdraw(target=("challenges.support", int(deleted[0])), user=actor)
         transaction.on_commit(lambda: events.support_withdrawn.send(sender=Idea, idea=idea, user=actor))
     idea.support_count = count
