@@ -11,19 +11,10 @@ class NotificationsConfig(AppConfig):
         from datetime import timedelta
 
         from cocreate.core import schedule
-        from cocreate.core.navigation import NavItem, register
 
         from . import receivers  # noqa: F401  (connects signal handlers)
 
-        register(
-            NavItem(
-                key="notifications",
-                label=str(_("Notifications")),
-                url_name="notifications:inbox",
-                order=80,
-                audience="members",
-            )
-        )
+        # No menu entry: the header's unread badge links to the inbox.
         # Each is idempotent: a digest run twice finds nothing left to send; deliveries are claimed.
         schedule.register("cocreate.notifications.tasks.send_daily_digests", every=timedelta(days=1))
         schedule.register("cocreate.notifications.tasks.send_weekly_digests", every=timedelta(days=7))
