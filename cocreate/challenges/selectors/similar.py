@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.urls import NoReverseMatch, reverse
 
@@ -104,12 +105,35 @@ def _refresh(cache: _Cache) -> _Cache:
     return _Cache(index=index, latest=latest, public=public)
 
 
+# Above this many public ideas the first build (seconds) runs in a background thread: suggestions are
+# empty until it is ready rather than one request waiting for it.
+BACKGROUND_BUILD_ABOVE = 20_000
+_building = threading.Event()
+
+
+def _build_in_background() -> None:
+    global _cache
+    try:
+        built = _build()
+        with _lock:
+            if _cache is None:
+                _cache = built
+    finally:
+        _building.clear()
+        connection.close()  # the thread's own connection
+
+
 def current_index() -> SimilarityIndex:
     """The process's index, refreshed if it is due. While one thread refreshes, others use the index as
     it was rather than wait."""
     global _cache
     cache = _cache
     if cache is None:
+        if Idea.objects.filter(status__in=PUBLIC_STATUSES).count() > BACKGROUND_BUILD_ABOVE:
+            if not _building.is_set():
+                _building.set()
+                threading.Thread(target=_build_in_background, name="similarity-index", daemon=True).start()
+            return build_index([])
         with _lock:
             if _cache is None:
                 _cache = _build()
