@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from .errors import DomainError
 
@@ -52,8 +55,13 @@ def _clean_cursor_values(model: type[Model], fields: Sequence[str], values: list
         try:
             python = field.to_python(value)
             field.run_validators(python)
+            if isinstance(python, datetime):  # in UTC here, so the database adapter cannot overflow later
+                python = timezone.make_aware(python) if timezone.is_naive(python) else python
+                python = python.astimezone(UTC)
             if isinstance(python, str) and "\x00" in python:
                 raise ValueError("PostgreSQL cannot compare NUL characters")
+            if isinstance(python, float) and not math.isfinite(python):
+                raise ValueError("NaN and infinities have no place in an ordering")
         except (ValidationError, TypeError, ValueError, OverflowError):
             raise DomainError(message="The cursor is not valid.", field="cursor") from None
         cleaned.append(python)

@@ -424,6 +424,8 @@ def stage_add(*, actor: Any, journey: Journey, name: str, after: Stage | None = 
         journey.stages.filter(position__gte=position).update(position=F("position") + 1)
     else:
         position = (journey.stages.aggregate(m=Max("position"))["m"] or 0) + 1
+    # null leaves a text field blank, as when it is left out: the columns are NOT NULL.
+    fields = {k: v for k, v in fields.items() if v is not None}
     stage = Stage(journey=journey, name=name, position=position, **fields)
     _clean(stage)
     stage.save()

@@ -633,3 +633,19 @@ def test_royalty_statements_are_the_callers_own(
         api_for(member).get("/api/v1/royalties/statements", {"period": "March"}), 400, "period"
     )
     assert_error_shape(Client().get("/api/v1/royalties/statements"), 401)
+
+
+def test_a_cursor_at_the_edge_of_the_calendar_is_a_400(idea: Idea) -> None:
+    # Shifted to UTC, these fall outside year 1…9999: the database adapter used to overflow (500).
+    client = Client()
+    for edge in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"):
+        response = client.get("/api/v1/ideas", {"sort": "newest", "cursor": encode_cursor([edge, 1])})
+        assert_error_shape(response, 400, "cursor")
+    assert_error_shape(
+        client.get("/api/v1/challenges", {"cursor": encode_cursor([True, "0001-01-01T00:00:00+01:00", 1])}),
+        400,
+        "cursor",
+    )
+    later = (timezone.now() + timedelta(days=1)).isoformat()
+    page = client.get("/api/v1/ideas", {"sort": "newest", "cursor": encode_cursor([later, idea.pk + 1])})
+    assert [i["id"] for i in page.json()["items"]] == [idea.pk]

@@ -123,3 +123,13 @@ def test_decoding_any_text_is_a_list_or_a_domain_error(cursor: str) -> None:
         assert exc.field == "cursor"
     else:
         assert isinstance(values, list) and len(values) == 2
+
+
+@pytest.mark.django_db
+def test_a_cursor_with_a_non_finite_number_is_refused(make_user: Any) -> None:
+    from cocreate.challenges.models import Idea
+
+    for value in ("NaN", "Infinity", "-Infinity"):
+        cursor = encode_cursor([float(value), 1])
+        with pytest.raises(DomainError):
+            paginate(Idea.objects.all(), order=["-trending_score", "-id"], cursor=cursor, limit=5)

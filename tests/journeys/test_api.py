@@ -155,3 +155,15 @@ def test_forged_ids_and_bad_input_answer_the_error_shape(api_for: Any, brand_adm
     response = api.put(f"/api/v1/stages/{journey['stages'][0]['id']}/emotions", {"persona_id": 1, "score": 5})
     assert_error_shape(response, 422, "score")
     assert Contribution.objects.count() == 0
+
+
+def test_null_stage_texts_are_left_blank(api_for: Any, brand_admin: Any) -> None:
+    # The text columns are NOT NULL: an explicit null used to reach the database (500).
+    api = api_for(brand_admin)
+    journey = _journey(api)
+    blank = {"description": None, "customer_goals": None, "thoughts": None, "pain_points": None}
+    response = api.post(f"/api/v1/journeys/{journey['id']}/stages", {"name": "Repair", **blank})
+    assert response.status_code == 201, response.content
+    stage = response.json()
+    assert (stage["description"], stage["pain_points"], stage["position"]) == ("", "", 7)
+    assert Stage.objects.get(pk=stage["id"]).thoughts == ""
