@@ -91,7 +91,7 @@ def comment_post(request: HttpRequest, discussion_id: int) -> HttpResponse:
     body = request.POST.get("body", "")
     try:
         if parent_id:
-            if not parent_id.isdigit():
+            if not (parent_id.isascii() and parent_id.isdigit()) or len(parent_id) > 20:  # int() refuses "²"
                 raise DomainError(message=_("No such comment in this discussion."), field="parent")
             parent = selectors.comment_get(int(parent_id))
             if parent is None:
@@ -104,7 +104,9 @@ def comment_post(request: HttpRequest, discussion_id: int) -> HttpResponse:
             is_update=request.POST.get("is_update") == "on",
         )
     except DomainError as exc:
-        context = thread_context(request, discussion, error=exc, values={"body": body, "parent": parent_id})
+        # A reply to a comment not in this thread comes back on the main form, with its error and text.
+        shown = parent_id if parent is not None and parent.discussion_id == discussion.pk else ""
+        context = thread_context(request, discussion, error=exc, values={"body": body, "parent": shown})
         if wants_fragment(request):
             # htmx swaps only 2xx answers by default: the form comes back with its error shown in place.
             return render(request, "discussions/partials/thread.html", context)

@@ -125,7 +125,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def follow_toggle(request: HttpRequest) -> HttpResponse:
     target_type = request.POST.get("target_type", "")
     raw_id = request.POST.get("target_id", "")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 20:  # int() refuses "²" and 5,000 digits
         raise Http404(_("There is nothing to follow here."))
     target_id = int(raw_id)
     try:

@@ -327,3 +327,13 @@ def test_comments_move_and_followers_follow_the_target(
         Follow.objects.filter(target_type="idea", target_id=target.pk).values_list("user_id", flat=True)
     )
     assert fan.pk in followers
+
+
+def test_similar_endpoint_ignores_a_challenge_that_is_not_a_number(
+    member_client: Any, source: Idea, target: Idea
+) -> None:
+    url = reverse("challenges:idea-similar")
+    text = {"title": "Lighthouse whose light turns on", "description": "a lighthouse with a working lamp"}
+    for raw in ("²", "1" * 5000):  # isdigit() says yes, int() refuses: searched without the filter
+        response = member_client.post(url, {**text, "challenge": raw}, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and source.title in response.content.decode()

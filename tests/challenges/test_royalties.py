@@ -385,3 +385,12 @@ def test_accrue_catches_up_an_agreement_made_after_the_import(
     assert royalties.royalties_accrue(actor=brand_admin, period="2024-05") == 1
     assert royalties.royalties_accrue(actor=brand_admin, period="2024-05") == 0
     assert ledger_sum(agreement, "2024-05", "EUR") == Decimal("2.50")
+
+
+def test_a_forged_agreement_on_the_payment_form_is_refused_in_place(
+    agreement: CreatorAgreement, admin_client_: Any
+) -> None:
+    data = {"agreement": "abc", "period": "2024-03", "currency": "EUR", "amount": "5.00", "note": ""}
+    response = admin_client_.post(reverse("challenges:royalty-pay"), data)
+    assert response.status_code == 400
+    assert not RoyaltyEntry.objects.filter(kind="paid").exists()

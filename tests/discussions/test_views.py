@@ -166,3 +166,15 @@ def test_the_idea_page_shows_the_discussion(idea: Any, member_client: Client, ot
     html = member_client.get(page).content.decode()
     comment = Comment.objects.get()
     assert f'id="comment-{comment.pk}"' in html and "<strong>idea page</strong>" in html
+
+
+def test_a_reply_to_a_missing_or_forged_parent_keeps_the_text_and_shows_the_error(
+    idea: Any, member_client: Client
+) -> None:
+    url = reverse("discussions:comment-post", args=[idea.discussion.pk])
+    for raw in ("²", "1" * 5000, "999999"):  # isdigit() says yes to the first two, int() refuses them
+        response = member_client.post(url, {"body": "Kept text", "parent": raw})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "No such comment in this discussion." in html and ">Kept text</textarea>" in html
+    assert not Comment.objects.filter(body="Kept text").exists()

@@ -403,3 +403,9 @@ def test_a_brand_admin_manages_profile_questions(admin_client_: Client, member: 
         ["Every weekend", "Rarely", "Monthly"],
         False,
     )
+
+
+def test_releasing_an_out_of_range_member_id_is_a_404(admin_client_: Client, brand_admin: User) -> None:
+    persona = services.persona_create(actor=brand_admin, name="Weekend builders")
+    remove = reverse("journeys:persona-override-remove", args=[persona.pk, 2**63])
+    assert admin_client_.post(remove).status_code == 404

@@ -152,3 +152,11 @@ def test_the_header_links_members_to_their_inbox(member_client: Client) -> None:
     assert reverse("notifications:inbox") not in Client().get("/").content.decode()
     assert member_client.get(reverse("notifications:inbox")).status_code == 200
     assert Client().get(reverse("notifications:inbox")).status_code == 302
+
+
+def test_follow_refuses_ids_that_are_digits_but_not_numbers(idea: Idea, member_client: Client) -> None:
+    url = reverse("notifications:follow")
+    before = Follow.objects.count()
+    for raw in ("²", "1" * 5000):  # isdigit() says yes, int() refuses: a 404, never a 500
+        assert member_client.post(url, {"target_type": "idea", "target_id": raw}).status_code == 404
+    assert Follow.objects.count() == before

@@ -61,7 +61,7 @@ def idea_similar(request: HttpRequest) -> HttpResponse:
     if worth_matching(f"{title} {description}"):
         challenge = None
         raw = request.POST.get("challenge", "")
-        if raw.isdigit():
+        if raw.isascii() and raw.isdigit() and len(raw) <= 20:  # int() refuses "²" and 5,000 digits
             challenge = challenge_get(user=request.user, challenge_id=int(raw))
         items = similar_ideas(
             user=request.user, text=idea_document(title, description), limit=5, challenge=challenge

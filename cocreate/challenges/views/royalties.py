@@ -137,7 +137,7 @@ def pay(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The payment is recorded."))
             return redirect(f"{reverse('challenges:royalty-finance')}?period={period or ''}")
-    key = (int(request.POST.get("agreement") or 0), (request.POST.get("currency") or "").upper())
+    key = (form.cleaned_data.get("agreement") or 0, (request.POST.get("currency") or "").upper())
     context = _finance_page(period, period or "", {key: form})
     return render(request, "challenges/royalty_finance.html", context, status=400)
 

@@ -306,7 +306,10 @@ def persona_override(request: HttpRequest, persona_id: int) -> HttpResponse:
 @require_POST
 def persona_override_remove(request: HttpRequest, persona_id: int, user_id: int) -> HttpResponse:
     persona = _persona(persona_id)
-    override = PersonaOverride.objects.filter(persona=persona, user_id=user_id).select_related("user").first()
+    # user__pk, not user_id: Django turns an out-of-range id into no row only through the related field.
+    override = (
+        PersonaOverride.objects.filter(persona=persona, user__pk=user_id).select_related("user").first()
+    )
     if override is None:
         raise Http404(_("No staff decision for this member."))
     services.persona_override_set(actor=request.user, persona=persona, user=override.user, include=None)
