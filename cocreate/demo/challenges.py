@@ -150,14 +150,20 @@ def _walk_to(staff: User, idea: Idea, status: str, product: Product | None) -> N
 
 
 def _product_for(staff: User, title: str, status: str) -> Product:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from cocreate.brand import services as brand_services
+
+    from .art import product_art
 
     existing = Product.objects.filter(name=title.title()).first()
     if existing is not None:
         return existing
     launched = status == IdeaStatus.LAUNCHED
+    picture = SimpleUploadedFile("product.png", product_art(title.title(), "Modular buildings"), "image/png")
     return brand_services.product_create(
         actor=staff,
+        image=picture,
         name=title.title(),
         category="Modular buildings",
         status="launched" if launched else "in_development",
