@@ -182,6 +182,29 @@ def check_ladder(ladder: Any) -> list[dict[str, Any]]:
     return rungs
 
 
+def _challenge_save(challenge: Challenge, cover: UploadedFile | None) -> Challenge:
+    """The checks and the save that creating and changing a challenge share."""
+    if (
+        challenge.submission_opens
+        and challenge.submission_closes
+        and (challenge.submission_closes <= challenge.submission_opens)
+    ):
+        raise DomainError(message=_("Submissions must close after they open."), field="submission_closes")
+    if cover is not None:
+        try:
+            clean = clean_image(cover, name_prefix="challenge")
+        except ValidationError as exc:
+            raise validation_error_to_domain(exc, "cover") from None
+        challenge.cover.save(clean.name or "cover.png", clean, save=False)
+    _clean(challenge, exclude=["created_by", "product", "participation_point"])
+    try:
+        with transaction.atomic():
+            challenge.save()
+    except IntegrityError:
+        raise Conflict(_("There is already a default ideas challenge."), field="is_default") from None
+    return challenge
+
+
 @transaction.atomic
 def challenge_create(
     *, actor: Any, title: str, cover: UploadedFile | None = None, **fields: Any
@@ -206,25 +229,7 @@ def challenge_create(
         created_by=actor,
         **{k: v for k, v in fields.items() if v is not None},
     )
-    if (
-        challenge.submission_opens
-        and challenge.submission_closes
-        and (challenge.submission_closes <= challenge.submission_opens)
-    ):
-        raise DomainError(message=_("Submissions must close after they open."), field="submission_closes")
-    if cover is not None:
-        try:
-            clean = clean_image(cover, name_prefix="challenge")
-        except ValidationError as exc:
-            raise validation_error_to_domain(exc, "cover") from None
-        challenge.cover.save(clean.name or "cover.png", clean, save=False)
-    _clean(challenge, exclude=["created_by", "product", "participation_point"])
-    try:
-        with transaction.atomic():
-            challenge.save()
-    except IntegrityError:
-        raise Conflict(_("There is already a default ideas challenge."), field="is_default") from None
-    return challenge
+    return _challenge_save(challenge, cover)
 
 
 def challenge_default() -> Challenge:
@@ -281,25 +286,7 @@ def challenge_update(
         raise DomainError(message=_("A royalty rate is between 0 and 0.5 (50 %)."), field="royalty_rate")
     for name, value in fields.items():
         setattr(challenge, name, value)
-    if (
-        challenge.submission_opens
-        and challenge.submission_closes
-        and (challenge.submission_closes <= challenge.submission_opens)
-    ):
-        raise DomainError(message=_("Submissions must close after they open."), field="submission_closes")
-    if cover is not None:
-        try:
-            clean = clean_image(cover, name_prefix="challenge")
-        except ValidationError as exc:
-            raise validation_error_to_domain(exc, "cover") from None
-        challenge.cover.save(clean.name or "cover.png", clean, save=False)
-    _clean(challenge, exclude=["created_by", "product", "participation_point"])
-    try:
-        with transaction.atomic():
-            challenge.save()
-    except IntegrityError:
-        raise Conflict(_("There is already a default ideas challenge."), field="is_default") from None
-    return challenge
+    return _challenge_save(challenge, cover)
 
 
 def _rows_set(model: type[Any], challenge: Challenge, rows: list[dict[str, Any]], field: str) -> None:
