@@ -5,28 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from cocreate.accounts.policies import is_staff
+from cocreate.core.admin import ReadOnlyAdmin as SharedReadOnlyAdmin
 
 from .models import Challenge, Idea, Support
 
 
-class StaffReadOnly(admin.ModelAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_staff(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_staff(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class StaffReadOnly(SharedReadOnlyAdmin):
+    def may_view(self, user: Any) -> bool:
+        return is_staff(user)
 
 
 @admin.register(Challenge)

@@ -6,49 +6,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+
+from cocreate.core.admin import ReadOnlyAdmin as SharedReadOnlyAdmin
 
 from .models import Contribution, Journey, ParticipationPoint, Persona
 from .policies import can_view_journeys
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_view_journeys(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_view_journeys(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class JourneysReadOnly(SharedReadOnlyAdmin):
+    def may_view(self, user: Any) -> bool:
+        return can_view_journeys(user)
 
 
 @admin.register(Persona)
-class PersonaAdmin(ReadOnlyAdmin):
+class PersonaAdmin(JourneysReadOnly):
     list_display = ("name", "estimated_size", "updated_at")
     search_fields = ("name",)
 
 
 @admin.register(Journey)
-class JourneyAdmin(ReadOnlyAdmin):
+class JourneyAdmin(JourneysReadOnly):
     list_display = ("name", "created_at")
 
 
 @admin.register(ParticipationPoint)
-class ParticipationPointAdmin(ReadOnlyAdmin):
+class ParticipationPointAdmin(JourneysReadOnly):
     list_display = ("title", "journey", "stage", "kind", "status", "goal")
     list_filter = ("kind", "status", "journey")
     search_fields = ("title",)
 
 
 @admin.register(Contribution)
-class ContributionAdmin(ReadOnlyAdmin):
+class ContributionAdmin(JourneysReadOnly):
     list_display = ("created_at", "point", "kind", "source", "status", "user", "email")
     list_filter = ("status", "kind", "source")
     search_fields = ("email", "user__email", "title")
