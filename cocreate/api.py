@@ -8,7 +8,9 @@ from cocreate.accounts.api import router as accounts_router
 from cocreate.accounts.api_auth import api_auth
 from cocreate.brand.api import router as brand_router
 from cocreate.challenges.api import router as challenges_router
+from cocreate.community.api import router as community_router
 from cocreate.core.api import install_error_handlers
+from cocreate.insights.api import router as insights_router
 from cocreate.journeys.api import router as journeys_router
 
 api = NinjaAPI(
@@ -29,3 +31,5 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/", brand_router)
 api.add_router("/", journeys_router)
 api.add_router("/", challenges_router)
+api.add_router("/", community_router)
+api.add_router("/", insights_router)

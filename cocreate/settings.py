@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "cocreate.journeys",
     "cocreate.discussions",
     "cocreate.challenges",
+    "cocreate.community",
+    "cocreate.insights",
     "cocreate.notifications",
     "cocreate.intelligence",
     "cocreate.cli",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("cocreate.journeys.urls")),
     path("", include("cocreate.challenges.urls")),
     path("", include("cocreate.discussions.urls")),
+    path("", include("cocreate.community.urls")),
+    path("", include("cocreate.insights.urls")),
     path("", include("cocreate.notifications.urls")),
     # Uploaded media: served by Django (whitenoise only serves static files); put a proxy in front at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -34,6 +34,11 @@ class Verb(models.TextChoices):
     COMMENT = "comment", _("New comment")
     MENTION = "mention", _("Mention")
     UPDATE = "update", _("Creator update")
+    FEEDBACK = "feedback", _("Feedback status")
+    ANSWER = "answer", _("Accepted answer")
+    IMPROVEMENT = "improvement", _("You said, we did")
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
 
 
 class Notification(models.Model):

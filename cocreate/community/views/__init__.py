@@ -1,0 +1,1 @@
+"""Web pages of the community, one module per subject; each holds its own `urlpatterns`."""

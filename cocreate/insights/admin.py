@@ -1,0 +1,1 @@
+"""Back-office views of prototype tests and polls."""

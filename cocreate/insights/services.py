@@ -1,0 +1,1 @@
+"""Prototype tests and polls: services."""
