@@ -216,6 +216,11 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Flood limits per member, counted in the shared cache: new forum threads per minute and per hour, and
+# comments or replies per minute.
+COCREATE_THREADS_PER_MINUTE = int(os.environ.get("COCREATE_THREADS_PER_MINUTE", "3"))
+COCREATE_THREADS_PER_HOUR = int(os.environ.get("COCREATE_THREADS_PER_HOUR", "30"))
+COCREATE_COMMENTS_PER_MINUTE = int(os.environ.get("COCREATE_COMMENTS_PER_MINUTE", "6"))
 
 # --- Email ------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("COCREATE_FROM_EMAIL", "Cocreate <no-reply@localhost>")

@@ -34,6 +34,15 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def with_email(self, email: str) -> models.QuerySet[User]:
+        """Accounts with this address, in any case: compares lower(email), which the unique index covers
+        (an `iexact` lookup would scan every account)."""
+        return (
+            self.get_queryset()
+            .alias(email_lower=Lower("email"))
+            .filter(email_lower=(email or "").strip().lower())
+        )
+
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
         return self.create_user(email, password, **extra)

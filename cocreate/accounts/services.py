@@ -81,7 +81,7 @@ def user_create_verified(
     if actor is not None:
         policies.check_can_manage_users(actor)
     email = _normalise_email(email)
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.with_email(email).exists():
         raise Conflict(_("An account with this email address already exists."), field="email")
     user = User(email=email, display_name=display_name.strip()[:80])
     _apply_role(user, role)

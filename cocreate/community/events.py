@@ -10,5 +10,5 @@ thread_posted = Signal()
 feedback_status_changed = Signal()
 # thread, comment: the asker (or a moderator) accepted an answer.
 answer_accepted = Signal()
-# improvement: a "you said, we did" entry was published; its credits are written.
+# improvement, credited_user_ids: published; sent again when a later link credits new members.
 improvement_published = Signal()

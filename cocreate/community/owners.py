@@ -20,7 +20,7 @@ def thread_url(thread: Any) -> str:
 
 def thread_owner(discussion: Discussion) -> Owner | None:
     from .models import Thread
-    from .policies import can_view_thread
+    from .policies import can_view_thread, is_board_moderator
 
     thread = Thread.objects.select_related("board").filter(discussion=discussion).first()
     if thread is None:
@@ -32,4 +32,5 @@ def thread_owner(discussion: Discussion) -> Owner | None:
         url=thread_url(thread),
         creator_ids=frozenset([thread.author_id]),
         can_view=lambda user: can_view_thread(user, thread),
+        can_moderate=lambda user: is_board_moderator(user, thread.board),
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from cocreate.accounts.policies import is_admin, is_brand_team, is_staff
-from cocreate.core.errors import NotAllowed
+from cocreate.core.errors import NotAllowed, NotFound
 
 from .models import Board, Thread
 
@@ -29,8 +29,17 @@ def can_view_thread(user: Any, thread: Thread) -> bool:
     if thread.deleted_at is not None:
         return is_staff(user)
     if thread.hidden_at is not None:
-        return is_staff(user) or (_authenticated(user) and thread.author_id == user.pk)
+        # The author sees what was hidden, and the board's moderators can show it again.
+        return (_authenticated(user) and thread.author_id == user.pk) or is_board_moderator(
+            user, thread.board
+        )
     return True
+
+
+def check_can_view_thread(user: Any, thread: Thread) -> None:
+    # A thread the viewer may not see is answered as if it did not exist.
+    if not can_view_thread(user, thread):
+        raise NotFound(_("No such thread."), field="thread")
 
 
 def check_can_post(user: Any, board: Board) -> None:
@@ -45,6 +54,24 @@ def check_can_edit_thread(user: Any, thread: Thread) -> None:
         raise NotAllowed(_("Log in first."))
     if thread.author_id != user.pk and not is_board_moderator(user, thread.board):
         raise NotAllowed(_("Only the author or a moderator can change this post."))
+
+
+def check_can_delete_thread(user: Any, thread: Thread) -> None:
+    if not _authenticated(user):
+        raise NotAllowed(_("Log in first."))
+    if thread.author_id != user.pk and not is_board_moderator(user, thread.board):
+        raise NotAllowed(_("Only the author or a moderator can delete this post."))
+
+
+def check_can_reply(user: Any, thread: Thread) -> None:
+    """Replies: any member who can see the thread, while it is neither removed nor in an archived board."""
+    if not _authenticated(user):
+        raise NotAllowed(_("Log in to reply."))
+    check_can_view_thread(user, thread)
+    if thread.is_removed:
+        raise NotAllowed(_("This post was removed; it takes no replies."), field="body")
+    if thread.board.archived and not is_staff(user):
+        raise NotAllowed(_("This board is archived; it takes no new posts."), field="body")
 
 
 def check_can_moderate_board(user: Any, board: Board) -> None:

@@ -23,7 +23,9 @@ from cocreate.brand.models import Product
 
 from . import brand as data
 from .art import product_art
-from .challenges import seed_challenges
+from .challenges import FAN_DOMAIN, seed_challenges
+from .community import seed_community
+from .insights import seed_insights
 from .text import MemberFactory
 
 
@@ -56,7 +58,7 @@ def _password_for(email: str) -> str:
 
 def _ensure_account(spec: dict[str, str]) -> Login:
     password = _password_for(spec["email"])
-    user = User.objects.filter(email__iexact=spec["email"]).first()
+    user = User.objects.with_email(spec["email"]).first()
     if user is None:
         user = account_services.user_create_verified(
             actor=None, email=spec["email"], role=spec["role"], display_name=spec["display_name"]
@@ -95,7 +97,7 @@ def seed_brand() -> None:
 
 
 @transaction.atomic
-def seed_members(count: int = 60) -> int:
+def seed_members(count: int = 300) -> int:
     """Community members with believable names, interests and skills (deterministic)."""
     existing = User.objects.filter(email__endswith="@members.northbrick.example").count()
     if existing >= count:
@@ -128,6 +130,8 @@ def seed_demo() -> list[Login]:
     seed_members()
     seed_journey(User.objects.get(email=staff.email))
     seed_challenges(User.objects.get(email=staff.email))
+    seed_community(User.objects.get(email=staff.email))
+    seed_insights(User.objects.get(email=staff.email))
     return [staff, member]
 
 
@@ -189,7 +193,10 @@ def seed_journey(staff: User) -> None:
             ]
             journey_services.persona_rules_set(actor=staff, persona=persona, rules=rules)
 
-    members = list(User.objects.filter(role=Role.MEMBER).order_by("id"))
+    # The challenge crowd's fan accounts (made after the first run of this step) answer no questions.
+    members = list(
+        User.objects.filter(role=Role.MEMBER).exclude(email__endswith=f"@{FAN_DOMAIN}").order_by("id")
+    )
     for i, member in enumerate(members):
         if not member.profile_answers.exists():
             account_services.answers_set(actor=member, user=member, answers=_answers_for(i, questions))

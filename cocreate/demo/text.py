@@ -1614,7 +1614,12 @@ class FeedbackTextFactory:
 
     def _other_product(self, product: str, theme: Theme) -> str:
         other = self.picker.pick(theme)
-        return other if other != product else self.picker.pick()
+        # A small catalogue often offers the same set again: "the tram next to the tram" reads badly.
+        for _ in range(8):
+            if other != product:
+                break
+            other = self.picker.pick()
+        return other
 
     def _slots(self, product: str | None) -> dict[str, object]:
         rng = self.rng
@@ -1749,3 +1754,153 @@ class FeedbackTextFactory:
             product=str(slots["product"]),
             tags=["question"],
         )
+
+
+# --- Forum conversations: discussions, replies, answers and staff messages -----------------------------
+
+DISCUSSION_POSTS: list[tuple[list[str], str]] = [
+    (
+        ["My {product} build, with a few changes", "Show and tell: my modified {product}"],
+        "Finished the {product} last weekend. I swapped the {part} for a {colour} version and added a small "
+        "garden at the back. It took {hours} evenings and it now sits next to the {product2}.",
+    ),
+    (
+        ["What is your favourite {theme_l} set?", "Favourite {theme_l} set of all time?"],
+        "Mine is still the {product}: the {part} was such a clever build. Which one would you keep if "
+        "you could only have one?",
+    ),
+    (
+        ["Displaying the {product} and the {product2} together", "Shelf ideas for the {product}"],
+        "I am running out of shelf space. How do you display the {product} next to the {product2}? "
+        "I am thinking of a {colour} baseplate between them.",
+    ),
+    (
+        ["Building the {product} with my {kid}", "Family build night: the {product}"],
+        "My {kid} ({age}) and I built the {product} together over {hours} evenings. The {part} was the "
+        "highlight. Any other sets that work as well for building together?",
+    ),
+    (
+        ["Club layout with the {product}", "Our {theme_l} club layout"],
+        "Our club used three copies of the {product} in this year's {theme_l} layout, joined to the "
+        "{product2}. Happy to share how we connected them.",
+    ),
+]
+REPLIES_GENERAL = _lines("""
+Lovely work! The {part} in {colour} looks much better than the original.
+Same here: I built it with my {kid} and the {part} was our favourite part too.
+Thanks for sharing. I have the {product2} and will try the same idea.
+I did something similar, but I kept the {part} as designed and changed the base instead.
+That looks great on the shelf. How did you keep the dust off?
+Nice! Which bags did you start with?
+Agreed, the {product} is one of the best {theme_l} sets of the last few years.
+I had the same thought after building it. Hope the designers read this thread.
+""")
+REPLIES_FEEDBACK = _lines("""
++1, I noticed the same with my {product}.
+Same problem here with the {part}; I hope it gets fixed in the next print run.
+Good idea. I would add {wish} as well.
+I tried this with spare parts and it works. Photos when I have a moment.
+Not sure I agree: I like the {part} as it is, but an option would be nice.
+Happened to me too, at almost the same step. Bought mine in {month}.
+This would make the {product} so much better for display.
+Thanks for posting, I thought it was just my copy.
+""")
+REPLIES_REVIEW = _lines("""
+Thanks for the review; it helped me decide.
+I agree about the {part}. It is the best part of the build.
+Mine had the same issue with the {part}, but customer service sent a new one quickly.
+Great review. How long did it take you in total?
+I would give it one star more: the {part} makes up for a lot.
+""")
+ANSWERS = _lines("""
+Yes: I have both and the {product} lines up with the {product2} if you turn it by one stud. \
+    The {part} clips straight on.
+It took me about {hours} evenings at a relaxed pace; with two builders you can do it in half the time.
+Customer service can send single parts: use the replacement parts form with the set number and \
+    the step. Mine came in about two weeks.
+I used a small battery box behind the {part}; the cable fits through the gap at the back without \
+    cutting anything.
+A soft make-up brush and a can of air work well. I take the {part} off once a month and rinse it.
+With a bit of help at the {part} my {kid} ({age}) managed fine. The bags are numbered, which helps a lot.
+The bags are numbered, so you can build it in short sessions; start with the {part}, it is the fiddly bit.
+""")
+STAFF_REPLIES: dict[str, list[str]] = {
+    "acknowledged": _lines("""
+        Thanks for reporting this. We have passed it to the {team} team and will post here when we know more.
+        Thank you for the detailed post. We are looking into it and will update this thread.
+    """),
+    "planned": _lines("""
+        Good news: this is planned. The {team} team has it on the list for the next production run.
+        This is planned for an upcoming version of the {product}. Thank you for raising it!
+    """),
+    "in_progress": _lines("""
+        The designers are working on this now; we will share photos of the prototype when we can.
+        This is in progress: the {team} team is testing a change to the {part}.
+    """),
+    "done": _lines("""
+        This is fixed: new copies of the {product} ship with the change. Thank you for raising it!
+        Done! The updated instructions are online and the new print run includes the change.
+    """),
+    "wont_do": _lines("""
+        Thank you for raising this. We looked at it carefully, but a change would raise the price of the \
+            set too much, so we will not do it for now.
+        We decided not to change this: the {part} is shared with other sets. Thank you for taking the time \
+            to post.
+    """),
+}
+WELCOME_POSTS = _lines("""
+Welcome! Please read this before posting
+How this board works
+""")
+
+
+@dataclass(frozen=True)
+class ForumPost:
+    title: str
+    body: str
+    product: str
+
+
+class ForumTextFactory(FeedbackTextFactory):
+    """Feedback plus the rest of a forum: discussions, members' replies, answers and staff messages.
+
+    Replies fit the post they answer: a bug report gets "same here", a question an answer, a review
+    thanks; a staff message matches the status it announces.
+    """
+
+    def discussion(self, product: str | None = None) -> ForumPost:
+        slots = self._slots(product)
+        titles, body = self.rng.choice(DISCUSSION_POSTS)
+        return ForumPost(
+            title=self.rng.choice(titles).format(**slots),
+            body=body.format(**slots),
+            product=str(slots["product"]),
+        )
+
+    def reply(self, kind: str, product: str | None = None) -> str:
+        """A member's reply to a post of `kind` (a ThreadKind value) about `product`."""
+        slots = self._slots(product)
+        if kind == "question":
+            pool = ANSWERS
+        elif kind == "review":
+            pool = REPLIES_REVIEW
+        elif kind in ("suggestion", "bug"):
+            pool = REPLIES_FEEDBACK
+        else:
+            pool = REPLIES_GENERAL
+        return self.rng.choice(pool).format(**slots)
+
+    def answer(self, product: str | None = None) -> str:
+        return self.rng.choice(ANSWERS).format(**self._slots(product))
+
+    def staff_reply(self, status: str, product: str | None = None, team: str = "product") -> str:
+        """What staff write publicly when they move a post to `status` (a FeedbackStatus value)."""
+        pool = STAFF_REPLIES.get(status) or STAFF_REPLIES["acknowledged"]
+        return self.rng.choice(pool).format(**{**self._slots(product), "team": team})
+
+    def welcome(self, board: str) -> ForumPost:
+        body = (
+            f"This is the place for {board.lower()}. Search before posting, one topic per thread, and "
+            "be kind: everyone here loves building. Staff read every post and answer the status on it."
+        )
+        return ForumPost(title=self.rng.choice(WELCOME_POSTS), body=body, product="")

@@ -19,6 +19,8 @@ class Owner:
     url: str
     creator_ids: frozenset[int] = field(default_factory=frozenset)
     can_view: Callable[[Any], bool] = lambda user: True
+    # Who moderates this conversation besides the site's moderators (e.g. a forum board's moderators).
+    can_moderate: Callable[[Any], bool] | None = None
 
 
 Resolver = Callable[[Discussion], Owner | None]

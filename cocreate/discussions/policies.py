@@ -22,6 +22,14 @@ def can_moderate(user: Any) -> bool:
     return is_admin(user) or (is_staff(user) and getattr(user, "role", None) == Role.MODERATOR)
 
 
+def can_moderate_discussion(user: Any, discussion: Discussion) -> bool:
+    """The site's moderators, and whoever the owner names (a forum board's moderators)."""
+    if can_moderate(user):
+        return True
+    owner = owner_of(discussion)
+    return _member(user) and owner is not None and owner.can_moderate is not None and owner.can_moderate(user)
+
+
 def can_view(user: Any, discussion: Discussion) -> bool:
     owner = owner_of(discussion)
     if owner is None:
@@ -64,7 +72,9 @@ def check_can_edit(user: Any, comment: Comment) -> None:
 
 
 def can_delete(user: Any, comment: Comment) -> bool:
-    return _member(user) and (comment.author_id == user.pk or can_moderate(user))
+    return _member(user) and (
+        comment.author_id == user.pk or can_moderate_discussion(user, comment.discussion)
+    )
 
 
 def check_can_delete(user: Any, comment: Comment) -> None:
@@ -90,4 +100,9 @@ def check_can_flag(user: Any, comment: Comment) -> None:
 
 def check_can_moderate(user: Any) -> None:
     if not can_moderate(user):
+        raise NotAllowed(_("Only moderators can do this."))
+
+
+def check_can_moderate_discussion(user: Any, discussion: Discussion) -> None:
+    if not can_moderate_discussion(user, discussion):
         raise NotAllowed(_("Only moderators can do this."))

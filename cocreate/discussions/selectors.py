@@ -88,9 +88,24 @@ def top_level(discussion: Discussion) -> QuerySet[Comment]:
     return Comment.objects.filter(discussion=discussion, depth=0).filter(_VISIBLE | Q(Exists(live_reply)))
 
 
-def thread(*, discussion: Discussion, user: Any, cursor: str | None = None, limit: int = PAGE_SIZE) -> Thread:
-    """Newest top-level comments first; replies under them oldest first."""
-    page = paginate(top_level(discussion).select_related("author"), order=["-id"], cursor=cursor, limit=limit)
+def thread(
+    *,
+    discussion: Discussion,
+    user: Any,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    order: str = "newest",
+) -> Thread:
+    """Top-level comments newest first (an idea's comments), or oldest first (`order="oldest"`, as a forum
+    thread reads); replies under them always oldest first."""
+    if order not in ("newest", "oldest"):
+        raise ValueError(f"unknown order {order!r}")
+    page = paginate(
+        top_level(discussion).select_related("author"),
+        order=["-id"] if order == "newest" else ["id"],
+        cursor=cursor,
+        limit=limit,
+    )
     roots = list(page.items)
     replies = list(
         Comment.objects.filter(root__in=[c.pk for c in roots]).select_related("author").order_by("id")

@@ -46,6 +46,7 @@ from .policies import (
     check_can_edit,
     check_can_flag,
     check_can_moderate,
+    check_can_moderate_discussion,
     check_can_react,
 )
 
@@ -271,7 +272,7 @@ def flag_resolve(*, actor: Any, comment: Comment, action: str) -> int:
 
 
 def discussion_lock(*, actor: Any, discussion: Discussion, locked: bool) -> Discussion:
-    check_can_moderate(actor)
+    check_can_moderate_discussion(actor, discussion)
     Discussion.objects.filter(pk=discussion.pk).update(locked=locked)
     discussion.locked = locked
     return discussion

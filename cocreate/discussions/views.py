@@ -56,7 +56,7 @@ def thread_context(
         "owner": owner,
         "can_comment": bool(getattr(user, "is_authenticated", False)) and not discussion.locked,
         "can_post_update": policies.is_creator(user, discussion),
-        "can_moderate": policies.can_moderate(user),
+        "can_moderate": policies.can_moderate_discussion(user, discussion),
         "error": error,
         "values": values or {},
         "reactions": REACTIONS,

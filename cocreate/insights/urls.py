@@ -1,5 +1,5 @@
-from django.urls import URLPattern
+from .views import urlpatterns
 
 app_name = "insights"
 
-urlpatterns: list[URLPattern] = []
+__all__ = ["app_name", "urlpatterns"]

@@ -15,7 +15,7 @@ from cocreate.core.api import ERROR_RESPONSES, api_actor
 from cocreate.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import Journey, ParticipationPoint, Persona, Stage, Touchpoint
+from .models import Journey, ParticipationPoint, Persona, PointKind, Stage, Touchpoint
 from .policies import check_can_view_journeys
 from .schemas import (
     CoverageOut,
@@ -30,6 +30,7 @@ from .schemas import (
     PointIn,
     PointOut,
     PointPatch,
+    PollOut,
     QuestionOut,
     RuleIn,
     StageIn,
@@ -360,6 +361,36 @@ def point_delete(request: HttpRequest, point_id: int, confirm: bool = False) -> 
     found = _get(ParticipationPoint, point_id, "point_id", "participation point")
     services.point_delete(actor=api_actor(request), point=found, confirm=confirm)
     return Status(204, None)
+
+
+@router.get(
+    "/points/{point_id}/poll",
+    response={200: PollOut, **ERROR_RESPONSES},
+    summary="A poll's results: votes and shares per option, overall and per persona",
+)
+def poll(request: HttpRequest, point_id: int) -> dict[str, Any]:
+    _viewer(request)
+    found = selectors.point_get(point_id)
+    if found is None:
+        raise NotFound("No participation point with this id.", field="point_id")
+    if found.kind != PointKind.POLL:
+        raise NotFound("This participation point is not a poll.", field="point_id")
+    results = selectors.poll_results(found, by_persona=True)
+    return {
+        "point_id": found.pk,
+        "multiple": results.multiple,
+        "voters": results.total.voters,
+        "options": results.total.options,
+        "personas": [
+            {
+                "persona_id": row.persona.pk,
+                "persona": row.persona.name,
+                "voters": row.tally.voters,
+                "options": row.tally.options,
+            }
+            for row in results.personas
+        ],
+    }
 
 
 @router.get(

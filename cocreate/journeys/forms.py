@@ -209,6 +209,13 @@ class PointForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For polls only: one option per line, 2 to 12."),
     )
+    poll_multiple = forms.ChoiceField(
+        label=_("Answers per voter"),
+        choices=[("single", _("One option")), ("multiple", _("Several options (tick all that apply)"))],
+        required=False,
+        initial="single",
+        help_text=_("For polls only."),
+    )
     allowed_origins = forms.CharField(
         label=_("Sites allowed to embed it"),
         required=False,
@@ -291,6 +298,7 @@ class PointForm(forms.Form):
             "goal_unit": point.goal_unit,
             "status": point.status,
             "poll_options": "\n".join(point.poll_options or []),
+            "poll_multiple": "multiple" if point.poll_multiple else "single",
             "allowed_origins": "\n".join(point.allowed_origins or []),
         }
 
@@ -314,6 +322,8 @@ class PointForm(forms.Form):
             "status": data["status"],
             "poll_options": lines(data["poll_options"]),
             "allowed_origins": lines(data["allowed_origins"]),
+            # A form that does not show the choice leaves it as it is.
+            **({"poll_multiple": data["poll_multiple"] == "multiple"} if data.get("poll_multiple") else {}),
         }
 
 
@@ -489,7 +499,7 @@ class OverrideForm(forms.Form):
 
     def clean_email(self) -> Any:
         email = self.cleaned_data["email"]
-        user = get_user_model().objects.filter(email__iexact=email).first()
+        user = get_user_model().objects.with_email(email).first()
         if user is None:
             raise forms.ValidationError(_("No member has this email address."))
         self.user = user

@@ -199,6 +199,11 @@ class ParticipationPoint(TimeStampedModel):
         _("status"), max_length=8, choices=PointStatus.choices, default=PointStatus.OPEN
     )
     poll_options = models.JSONField(_("poll options"), default=list, blank=True)
+    poll_multiple = models.BooleanField(
+        _("several answers allowed"),
+        default=False,
+        help_text=_("For polls: voters may tick several options."),
+    )
     allowed_origins = models.JSONField(_("sites allowed to embed"), default=list, blank=True)
     # What delivers the point once that feature exists (a challenge, a board, …): "<app>.<model>" and id.
     target_type = models.CharField(max_length=60, blank=True)
@@ -273,6 +278,8 @@ class Contribution(models.Model):
     body = models.TextField(blank=True, max_length=5000)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     choice = models.CharField(max_length=120, blank=True)
+    # The options ticked in a multiple-choice poll, in the poll's order (`choice` holds a single answer).
+    choices = models.JSONField(default=list, blank=True)
     confirm_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

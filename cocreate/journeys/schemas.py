@@ -180,6 +180,7 @@ class PointOut(Schema):
     goal_unit: str
     status: str
     poll_options: list[str]
+    poll_multiple: bool
     allowed_origins: list[str]
     figures: FiguresOut | None = None
 
@@ -205,6 +206,7 @@ class PointIn(InputSchema):
     goal_unit: str = Field(default="", max_length=40)
     status: str = "open"
     poll_options: list[str] = []
+    poll_multiple: bool = False
     allowed_origins: list[str] = []
 
 
@@ -221,6 +223,7 @@ class PointPatch(InputSchema):
     goal_unit: str | None = Field(default=None, max_length=40)
     status: str | None = None
     poll_options: list[str] | None = None
+    poll_multiple: bool | None = None
     allowed_origins: list[str] | None = None
 
 
@@ -253,3 +256,29 @@ class QuestionOut(Schema):
     unit: str
     active: bool
     ask_at_signup: bool
+
+
+class PollOptionOut(Schema):
+    label: str
+    count: int
+    share: int
+
+
+class PollTallyOut(Schema):
+    voters: int
+    options: list[PollOptionOut]
+
+
+class PollPersonaOut(Schema):
+    persona_id: int
+    persona: str
+    voters: int
+    options: list[PollOptionOut]
+
+
+class PollOut(Schema):
+    point_id: int
+    multiple: bool
+    voters: int
+    options: list[PollOptionOut]
+    personas: list[PollPersonaOut]

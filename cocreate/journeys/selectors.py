@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from cocreate.accounts.models import ProfileAnswer
 
 from .models import (
     Contribution,
+    ContributionKind,
     ContributionStatus,
     Journey,
     ParticipationPoint,
@@ -308,3 +310,84 @@ def contribution_by_confirm_key(key: str) -> Contribution | None:
     return (
         Contribution.objects.select_related("point").filter(confirm_key_hash=confirm_key_digest(key)).first()
     )
+
+
+# --- Poll results -------------------------------------------------------------------------------------
+@dataclass
+class PollOption:
+    label: str
+    count: int
+    share: int  # per cent of voters who chose it (in a multiple-choice poll the shares add up past 100)
+
+
+@dataclass
+class PollTally:
+    voters: int
+    options: list[PollOption]
+
+
+@dataclass
+class PollPersonaTally:
+    persona: Persona
+    tally: PollTally
+
+
+@dataclass
+class PollResults:
+    point: ParticipationPoint
+    multiple: bool
+    total: PollTally
+    personas: list[PollPersonaTally] = field(default_factory=list)
+
+
+def _ticked_counts(votes: QuerySet[Contribution]) -> dict[str, int]:
+    """How often each option was ticked in multiple-choice answers: one grouped query over the JSON list
+    (SQLite's json_each, PostgreSQL's jsonb_array_elements_text)."""
+    inner, params = votes.values("id").query.sql_with_params()
+    table = Contribution._meta.db_table
+    if connection.vendor == "postgresql":
+        source = f"{table} c CROSS JOIN LATERAL jsonb_array_elements_text(c.choices) AS e(value)"
+    else:
+        source = f"{table} c, json_each(c.choices) e"
+    sql = f"SELECT e.value, COUNT(*) FROM {source} WHERE c.id IN ({inner}) GROUP BY e.value"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {str(value): int(n) for value, n in cursor.fetchall()}
+
+
+def _tally(point: ParticipationPoint, voters_q: Q | None = None) -> PollTally:
+    votes = Contribution.objects.filter(
+        point=point, kind=ContributionKind.POLL_ANSWER, status=ContributionStatus.CONFIRMED
+    )
+    if voters_q is not None:
+        votes = votes.filter(user__in=User.objects.filter(voters_q).values("pk"))
+    voters = votes.count()
+    # Both kinds of answer are counted, so a poll switched between single and multiple choice keeps
+    # every earlier vote.
+    counts: dict[str, int] = dict(
+        votes.exclude(choice="").values_list("choice").annotate(n=Count("id")).order_by()
+    )
+    if voters and votes.filter(choice="").exists():
+        for label, n in _ticked_counts(votes.filter(choice="")).items():
+            counts[label] = counts.get(label, 0) + n
+    options = [
+        PollOption(
+            label=o, count=counts.get(o, 0), share=round(100 * counts.get(o, 0) / voters) if voters else 0
+        )
+        for o in point.poll_options
+    ]
+    return PollTally(voters=voters, options=options)
+
+
+def poll_results(point: ParticipationPoint, *, by_persona: bool = False) -> PollResults:
+    """Counts and shares per option over confirmed answers; with `by_persona`, the same for the members of
+    each persona the point aims at (every persona when it aims at none), membership as of now."""
+    results = PollResults(point=point, multiple=point.poll_multiple, total=_tally(point))
+    if by_persona:
+        personas = list(point.personas.prefetch_related("rules")) or list(
+            Persona.objects.prefetch_related("rules")
+        )
+        for persona in personas:
+            q = persona_member_q(persona, list(persona.rules.all()))
+            results.personas.append(PollPersonaTally(persona=persona, tally=_tally(point, q)))
+    return results

@@ -13,7 +13,7 @@ Invariants guarded here:
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -96,6 +96,7 @@ POINT_FIELDS = {
     "goal_unit",
     "status",
     "poll_options",
+    "poll_multiple",
     "allowed_origins",
     "target_type",
     "target_id",
@@ -598,6 +599,8 @@ def _point_checks(point: ParticipationPoint, personas: list[Persona] | None) -> 
     if any(len(o) > 120 for o in options):
         raise DomainError(message=_("A poll option has at most 120 characters."), field="poll_options")
     point.poll_options = list(dict.fromkeys(options))
+    # Only a poll takes several answers; any other kind keeps the flag off so nothing reads it wrongly.
+    point.poll_multiple = bool(point.poll_multiple) and point.kind == PointKind.POLL
     point.allowed_origins = sorted(
         {normalise_origin(o) for o in (point.allowed_origins or []) if str(o).strip()}
     )
@@ -740,6 +743,7 @@ def contribution_record(
     body: str = "",
     rating: int | None = None,
     choice: str = "",
+    choices: list[str] | None = None,
 ) -> Contribution | None:
     """Record that a contribution made elsewhere (an idea, a support, a post…) came through a point.
 
@@ -765,6 +769,7 @@ def contribution_record(
         body=body[:5000],
         rating=rating,
         choice=choice[:120],
+        choices=list(choices or []),
         confirmed_at=timezone.now(),
     )
 
@@ -787,6 +792,7 @@ class WidgetInput:
     body: str = ""
     rating: int | None = None
     choice: str = ""
+    choices: list[str] = field(default_factory=list)
     email: str = ""
 
 
@@ -828,6 +834,13 @@ def _widget_fields(point: ParticipationPoint, data: WidgetInput) -> dict[str, An
         if rating is None or not 1 <= rating <= 5:
             raise DomainError(message=_("Choose a rating from 1 to 5 stars."), field="rating")
         fields["rating"] = rating
+    elif kind == ContributionKind.POLL_ANSWER and point.poll_multiple:
+        picked = set(data.choices or [])
+        if not picked:
+            raise DomainError(message=_("Tick at least one option."), field="choices")
+        if picked - set(point.poll_options):
+            raise DomainError(message=_("Tick only the options shown."), field="choices")
+        fields["choices"] = [o for o in point.poll_options if o in picked]
     elif kind == ContributionKind.POLL_ANSWER:
         if data.choice not in point.poll_options:
             raise DomainError(message=_("Choose one of the options."), field="choice")
@@ -910,7 +923,7 @@ def contribution_confirm(*, key: str) -> Contribution:
         from django.contrib.auth import get_user_model
 
         # The address is now proven: credit the member who owns it, if there is one.
-        owner = get_user_model().objects.filter(email__iexact=contribution.email, is_active=True).first()
+        owner = get_user_model().objects.with_email(contribution.email).filter(is_active=True).first()
         if contribution.kind in ONE_ANSWER_KINDS:
             ParticipationPoint.objects.select_for_update().filter(pk=contribution.point_id).first()
             if _already_answered(contribution.point, contribution.kind, user=owner, email=contribution.email):

@@ -41,6 +41,10 @@ def _follow_target(user: Any, target_type: str, target_id: int) -> Any:
         from cocreate.challenges.selectors.ideas import idea_get_for_viewer
 
         return idea_get_for_viewer(user=user, idea_id=target_id)
+    if target_type == "thread":
+        from cocreate.community.selectors.forum import thread_get_for_viewer
+
+        return thread_get_for_viewer(user, target_id)
     return None
 
 
@@ -232,7 +236,7 @@ def send_digests(frequency: str) -> int:
                 if unread and _mailable(user):
                     _send(
                         user,
-                        _("What happened on your ideas"),
+                        _("What happened on your ideas and posts"),
                         "digest",
                         {
                             "notifications": [(n, absolute(n.url) if n.url else "") for n in unread],

@@ -22,7 +22,8 @@ def _menu(html: str) -> list[str]:
 
 def test_visitors_and_members_see_their_menus(client: Client, member: User) -> None:
     visitor = _menu(client.get("/").content.decode())
-    assert visitor[:4] == ["Home", "Ideas", "Challenges", "Products"] and "My profile" not in visitor
+    assert visitor[:5] == ["Home", "Ideas", "Challenges", "Community", "Products"]
+    assert "You said, we did" in visitor and "Triage" not in visitor and "My profile" not in visitor
     client.force_login(member)
     assert "My profile" in _menu(client.get("/").content.decode())
 

@@ -29,6 +29,9 @@ class ClusterRun(models.Model):
     documents = models.PositiveIntegerField(default=0)
     themes = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The run's model (vocabulary, idf, projection) as an .npz blob: in the database rather than on a disk,
+    # so every web process and worker, on any host, sorts new posts with the same model.
+    model = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]

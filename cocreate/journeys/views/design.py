@@ -40,7 +40,7 @@ from ..forms import (
     StageForm,
     TouchpointForm,
 )
-from ..models import Contribution, Journey, ParticipationPoint, Stage, Touchpoint
+from ..models import Contribution, Journey, ParticipationPoint, PointKind, Stage, Touchpoint
 from ..policies import can_design_journeys, can_view_journeys
 from .widget import widget_snippet
 
@@ -511,6 +511,7 @@ def point_detail(request: HttpRequest, point_id: int) -> HttpResponse:
         "touchpoint_links": [(tp, f"{link}&tp={tp.pk}") for tp in point.stage.touchpoints.all()],
         "snippet": snippet,
         "can_design": can_design_journeys(request.user),
+        "poll": selectors.poll_results(point, by_persona=True) if point.kind == PointKind.POLL else None,
     }
     return render(request, "journeys/point_detail.html", context)
 

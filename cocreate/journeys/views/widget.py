@@ -26,7 +26,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from cocreate.core.errors import DomainError
+from cocreate.core.errors import Conflict, DomainError
 from cocreate.core.htmx import wants_fragment
 from cocreate.core.ratelimit import client_ip, hit
 
@@ -173,6 +173,14 @@ class WidgetForm(forms.Form):
             self.fields["body"] = forms.CharField(
                 label=_("Comment (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
+        elif self.kind == ContributionKind.POLL_ANSWER and point.poll_multiple:
+            self.fields["choices"] = forms.MultipleChoiceField(
+                label=_("Your answer (tick all that apply)"),
+                choices=[(o, o) for o in point.poll_options],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": _("Tick only the options shown.")},
+            )
         elif self.kind == ContributionKind.POLL_ANSWER:
             self.fields["choice"] = forms.ChoiceField(
                 label=_("Your answer"),
@@ -200,7 +208,7 @@ class WidgetForm(forms.Form):
 
     @property
     def choice_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in ("rating", "choice") if n in self.fields]
+        return [self[n] for n in ("rating", "choice", "choices") if n in self.fields]
 
     @property
     def text_fields(self) -> list[forms.BoundField]:
@@ -214,6 +222,7 @@ class WidgetForm(forms.Form):
             body=data.get("body") or "",
             rating=int(rating) if rating else None,
             choice=data.get("choice") or "",
+            choices=list(data.get("choices") or []),
             email=data.get("email") or "",
         )
 
@@ -251,6 +260,9 @@ def _page(
     request: HttpRequest, point: ParticipationPoint, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     context = {"point": point, "action": request.get_full_path(), **context}
+    if context.get("show_poll") and point.kind == PointKind.POLL:
+        # Voters see where the poll stands once their own answer is in.
+        context["poll"] = selectors.poll_results(point)
     template = "journeys/partials/widget_body.html" if wants_fragment(request) else "journeys/widget.html"
     return _frameable(render(request, template, context, status=status), point)
 
@@ -339,13 +351,22 @@ def _widget_post(
             return again(_("Too many contributions from this email address. Please try again later."), 429)
     try:
         result = services.widget_contribute(point=point, user=request.user, data=data, touchpoint=touchpoint)
+    except Conflict as exc:
+        form.add_domain_error(exc)
+        # A member who already voted is shown the results their vote is part of.
+        return _page(request, point, {"form": form, "visitor": visitor, "show_poll": True}, status=exc.status)
     except DomainError as exc:
         form.add_domain_error(exc)
         return again(None, exc.status)
     if result.needs_confirmation:
         contribution_id, key = result.contribution.pk, result.confirm_key
         transaction.on_commit(lambda: tasks.send_contribution_confirmation.enqueue(contribution_id, key))
-    return _page(request, point, {"thanks": True, "visitor": result.needs_confirmation})
+    thanks = {
+        "thanks": True,
+        "visitor": result.needs_confirmation,
+        "show_poll": not result.needs_confirmation,
+    }
+    return _page(request, point, thanks)
 
 
 def _pending_by_key(key: str) -> Contribution | None:

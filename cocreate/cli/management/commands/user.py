@@ -54,7 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(issued.secret)
 
     def _find(self, email: str) -> User:
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = User.objects.with_email(email).first()
         if user is None:
             raise CommandError(f"No account with the email {email}.")
         return user

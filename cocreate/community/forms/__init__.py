@@ -1,0 +1,1 @@
+"""Forms of the community pages, one module per subject."""
