@@ -33,4 +33,5 @@ def thread_owner(discussion: Discussion) -> Owner | None:
         creator_ids=frozenset([thread.author_id]),
         can_view=lambda user: can_view_thread(user, thread),
         can_moderate=lambda user: is_board_moderator(user, thread.board),
+        own_replies=True,
     )

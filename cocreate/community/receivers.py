@@ -24,3 +24,10 @@ def _replied(sender: Any, comment: Any, **kwargs: Any) -> None:
     from .services import triage
 
     triage.staff_replied(comment=comment)
+
+
+@receiver(discussion_events.comment_removed, dispatch_uid="community-reply-removed")
+def _reply_removed(sender: Any, comment: Any, **kwargs: Any) -> None:
+    from .services import forum
+
+    forum.reply_removed(comment=comment)

@@ -6,3 +6,5 @@ from django.dispatch import Signal
 comment_posted = Signal()
 # kwargs: comment, user — once per member newly mentioned in a comment (on posting or editing)
 member_mentioned = Signal()
+# kwargs: comment — a visible comment was deleted or hidden (sent once, when the visible count dropped)
+comment_removed = Signal()

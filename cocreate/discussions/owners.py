@@ -21,6 +21,9 @@ class Owner:
     can_view: Callable[[Any], bool] = lambda user: True
     # Who moderates this conversation besides the site's moderators (e.g. a forum board's moderators).
     can_moderate: Callable[[Any], bool] | None = None
+    # The owner takes replies on its own page, through its own service (a forum thread keeps its activity
+    # and its board's counters with each reply), so the engine's generic comment form refuses them.
+    own_replies: bool = False
 
 
 Resolver = Callable[[Discussion], Owner | None]

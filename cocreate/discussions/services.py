@@ -201,6 +201,10 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     return comment
 
 
+def _announce_removed(comment: Comment) -> None:
+    transaction.on_commit(lambda: events.comment_removed.send(sender=Comment, comment=comment))
+
+
 def _uncount(discussion_id: int) -> None:
     Discussion.objects.filter(pk=discussion_id, comment_count__gt=0).update(
         comment_count=F("comment_count") - 1
@@ -217,6 +221,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
             CommentRevision.objects.create(comment=comment, editor=actor, body=comment.body)
             if comment.hidden_at is None:
                 _uncount(comment.discussion_id)
+                _announce_removed(comment)
             comment.deleted_at = now
     return comment
 
@@ -264,6 +269,7 @@ def flag_resolve(*, actor: Any, comment: Comment, action: str) -> int:
             hidden = Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(hidden_at=now)
             if hidden and comment.deleted_at is None:
                 _uncount(comment.discussion_id)
+                _announce_removed(comment)
             comment.hidden_at = comment.hidden_at or now
         resolution = FlagResolution.HIDDEN if action == "hide" else FlagResolution.DISMISSED
         return Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(

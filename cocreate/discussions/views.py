@@ -86,6 +86,9 @@ def discussion_page(request: HttpRequest, discussion_id: int) -> HttpResponse:
 @require_POST
 def comment_post(request: HttpRequest, discussion_id: int) -> HttpResponse:
     discussion = _discussion_or_404(request, discussion_id)
+    owner = owner_of(discussion)
+    if owner is not None and owner.own_replies:
+        raise Http404(_("Reply on the page of what is discussed."))
     parent = None
     parent_id = request.POST.get("parent") or ""
     body = request.POST.get("body", "")

@@ -540,6 +540,17 @@ def thread_edit(
     return thread
 
 
+def reply_removed(*, comment: Any) -> None:
+    """A reply deleted or hidden in the conversation engine no longer counts on its board (whose visible
+    threads' posts the board counts)."""
+    Board.objects.filter(
+        threads__discussion_id=comment.discussion_id,
+        threads__hidden_at__isnull=True,
+        threads__deleted_at__isnull=True,
+        post_count__gt=0,
+    ).update(post_count=F("post_count") - 1)
+
+
 def _visible_change(thread: Thread, *, was_visible: bool, now_visible: bool) -> None:
     """Keep the board's thread count to visible threads (and their opening posts to its post count), and
     a theme's size to its visible posts."""
