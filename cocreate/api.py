@@ -12,6 +12,7 @@ from cocreate.community.api import router as community_router
 from cocreate.core.api import install_error_handlers
 from cocreate.insights.api import router as insights_router
 from cocreate.journeys.api import router as journeys_router
+from cocreate.rewards.api import router as rewards_router
 
 api = NinjaAPI(
     title="Cocreate API",
@@ -33,3 +34,4 @@ api.add_router("/", journeys_router)
 api.add_router("/", challenges_router)
 api.add_router("/", community_router)
 api.add_router("/", insights_router)
+api.add_router("/", rewards_router)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cocreate.challenges",
     "cocreate.community",
     "cocreate.insights",
+    "cocreate.rewards",
     "cocreate.notifications",
     "cocreate.intelligence",
     "cocreate.cli",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("cocreate.discussions.urls")),
     path("", include("cocreate.community.urls")),
     path("", include("cocreate.insights.urls")),
+    path("", include("cocreate.rewards.urls")),
     path("", include("cocreate.notifications.urls")),
     # Uploaded media: served by Django (whitenoise only serves static files); put a proxy in front at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -1,0 +1,1 @@
+"""Points, levels, badges and the rewards catalogue."""
