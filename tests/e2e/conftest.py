@@ -167,6 +167,27 @@ def live_env(server: LiveServer) -> dict[str, str]:
     return env
 
 
+def run_cocreate(server: LiveServer, *args: str) -> str:
+    """Run a `cocreate` command against the live server's data (a worker batch, a shell snippet)."""
+    done = subprocess.run(
+        [*_cocreate_command(), *args], env=live_env(server), capture_output=True, text=True, timeout=120
+    )
+    if done.returncode != 0:
+        pytest.fail(f"cocreate {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def log_in(page: Page, base: str, email: str, password: str) -> None:
+    """Log in through the real form, starting from a clean browser session."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    form = page.locator("main form")
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
 @pytest.fixture
 def add_account(live_server_proc: LiveServer) -> Callable[..., None]:
     """Creates a verified account on the live server with `cocreate user add`, as an operator would."""

@@ -5,14 +5,13 @@ the impact on their profile once the worker ran."""
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from .conftest import LiveServer, _cocreate_command, live_env
+from .conftest import LiveServer, log_in, run_cocreate
 
 pytestmark = pytest.mark.browser
 
@@ -25,25 +24,6 @@ SETUP = (
     "from cocreate.community.models import Board\n"
     f"Board.objects.create(name={BOARD!r}, slug='trail-lamp', description='Everything about the lamp')\n"
 )
-
-
-def _run(server: LiveServer, *args: str) -> str:
-    done = subprocess.run(
-        [*_cocreate_command(), *args], env=live_env(server), capture_output=True, text=True, timeout=120
-    )
-    if done.returncode != 0:
-        pytest.fail(f"cocreate {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-def _log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form")
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
 
 
 def test_post_triage_improvement_and_the_contributor_sees_it(
@@ -59,10 +39,10 @@ def test_post_triage_improvement_and_the_contributor_sees_it(
     page.on("response", note_5xx)
     add_account(MEMBER[0], password=PASSWORD, name=MEMBER[1])
     add_account(STAFF[0], password=PASSWORD, name=STAFF[1], role="moderator")
-    _run(live_server_proc, "shell", "-c", SETUP)
+    run_cocreate(live_server_proc, "shell", "-c", SETUP)
 
     # The member posts an improvement suggestion on the board.
-    _log_in(page, base, MEMBER[0])
+    log_in(page, base, MEMBER[0], PASSWORD)
     page.goto(f"{base}/community/")
     page.get_by_role("link", name=BOARD).first.click()
     page.get_by_role("link", name="New post").first.click()
@@ -79,7 +59,7 @@ def test_post_triage_improvement_and_the_contributor_sees_it(
     thread_id = int(re.search(r"/community/t/(\d+)/", thread_url).group(1))  # type: ignore[union-attr]
 
     # Staff find it in the triage inbox and plan it, with a public message.
-    _log_in(page, base, STAFF[0])
+    log_in(page, base, STAFF[0], PASSWORD)
     page.goto(f"{base}/community/triage/")
     page.get_by_role("link", name=TITLE).first.click()
     status = page.locator("#triage-panel form[action$='/status/']")
@@ -107,8 +87,8 @@ def test_post_triage_improvement_and_the_contributor_sees_it(
         page.get_by_role("button", name="Publish and tell the contributors").click()
 
     # The worker delivers the notifications; the member sees the status, the notice and the impact.
-    _run(live_server_proc, "worker", "--batch")
-    _log_in(page, base, MEMBER[0])
+    run_cocreate(live_server_proc, "worker", "--batch")
+    log_in(page, base, MEMBER[0], PASSWORD)
     page.goto(thread_url)
     main = page.locator("main")
     expect(main).to_contain_text("Planned")
@@ -119,7 +99,7 @@ def test_post_triage_improvement_and_the_contributor_sees_it(
     expect(page.locator("main")).to_contain_text("is now Planned")
     page.goto(f"{base}/changelog/")
     expect(page.locator("main")).to_contain_text("The lamp remembers its brightness")
-    member_id = _run(
+    member_id = run_cocreate(
         live_server_proc,
         "shell",
         "-c",

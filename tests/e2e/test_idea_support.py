@@ -3,13 +3,12 @@ its first milestone, and the creator finds the milestone in their notifications 
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from .conftest import LiveServer, _cocreate_command, live_env
+from .conftest import LiveServer, log_in, run_cocreate
 
 pytestmark = pytest.mark.browser
 
@@ -26,25 +25,6 @@ SETUP = (
 )
 
 
-def _run(server: LiveServer, *args: str) -> str:
-    done = subprocess.run(
-        [*_cocreate_command(), *args], env=live_env(server), capture_output=True, text=True, timeout=120
-    )
-    if done.returncode != 0:
-        pytest.fail(f"cocreate {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-def _log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    form = page.locator("main form")
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
-
-
 def test_submit_support_milestone_notification(
     browser_page: Page, live_server_proc: LiveServer, add_account: Callable[..., None]
 ) -> None:
@@ -58,10 +38,10 @@ def test_submit_support_milestone_notification(
     page.on("response", note_5xx)
     add_account(CREATOR[0], password=PASSWORD, name=CREATOR[1])
     add_account(FAN[0], password=PASSWORD, name=FAN[1])
-    _run(live_server_proc, "shell", "-c", SETUP)
+    run_cocreate(live_server_proc, "shell", "-c", SETUP)
 
     # The creator shares an idea in the challenge.
-    _log_in(page, base, CREATOR[0])
+    log_in(page, base, CREATOR[0], PASSWORD)
     page.goto(f"{base}/challenges/")
     page.get_by_role("link", name=CHALLENGE).first.click()
     page.get_by_role("link", name="Share an idea").first.click()
@@ -79,7 +59,7 @@ def test_submit_support_milestone_notification(
     expect(page.get_by_role("button", name="Support this idea")).to_have_count(0)
 
     # A fan supports it; the support box answers in place.
-    _log_in(page, base, FAN[0])
+    log_in(page, base, FAN[0], PASSWORD)
     page.goto(idea_url)
     page.get_by_role("button", name="Support this idea").click()
     expect(page.locator("main")).to_contain_text("You support this idea")
@@ -88,8 +68,8 @@ def test_submit_support_milestone_notification(
     expect(page.get_by_role("button", name="Support this idea")).to_have_count(0)
 
     # The worker runs the queued notification tasks; the creator sees the milestone.
-    _run(live_server_proc, "worker", "--batch")
-    _log_in(page, base, CREATOR[0])
+    run_cocreate(live_server_proc, "worker", "--batch")
+    log_in(page, base, CREATOR[0], PASSWORD)
     page.goto(f"{base}/notifications/")
     expect(page.locator("main")).to_contain_text("Your idea reached 1 supports")
     assert not errors, errors
