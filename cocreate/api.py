@@ -9,10 +9,13 @@ from cocreate.accounts.api_auth import api_auth
 from cocreate.brand.api import router as brand_router
 from cocreate.challenges.api import router as challenges_router
 from cocreate.community.api import router as community_router
+from cocreate.contests.api import router as contests_router
 from cocreate.core.api import install_error_handlers
 from cocreate.insights.api import router as insights_router
 from cocreate.journeys.api import router as journeys_router
 from cocreate.rewards.api import router as rewards_router
+from cocreate.talent.api import router as talent_router
+from cocreate.workshops.api import router as workshops_router
 
 api = NinjaAPI(
     title="Cocreate API",
@@ -35,3 +38,6 @@ api.add_router("/", challenges_router)
 api.add_router("/", community_router)
 api.add_router("/", insights_router)
 api.add_router("/", rewards_router)
+api.add_router("/", workshops_router)
+api.add_router("/", contests_router)
+api.add_router("/", talent_router)

@@ -31,6 +31,9 @@ urlpatterns = [
     path("", include("cocreate.community.urls")),
     path("", include("cocreate.insights.urls")),
     path("", include("cocreate.rewards.urls")),
+    path("", include("cocreate.workshops.urls")),
+    path("", include("cocreate.contests.urls")),
+    path("", include("cocreate.talent.urls")),
     path("", include("cocreate.notifications.urls")),
     # Uploaded media: served by Django (whitenoise only serves static files); put a proxy in front at scale.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

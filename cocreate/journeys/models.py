@@ -235,6 +235,10 @@ class ContributionKind(models.TextChoices):
     REVIEW = "review", _("Review")
     REGISTRATION = "registration", _("Registration")
     SIGNUP = "signup", _("Sign-up")
+    ATTENDANCE = "attendance", _("Workshop attendance")
+    SURVEY = "survey", _("Survey answer")
+    ENTRY = "entry", _("Contest entry")
+    VOTE = "vote", _("Vote")
 
 
 class ContributionSource(models.TextChoices):

@@ -1,0 +1,5 @@
+"""Design contests as JSON."""
+
+from ninja import Router
+
+router = Router(tags=["contests"])

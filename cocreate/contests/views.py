@@ -1,0 +1,5 @@
+"""Design contests pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Talent as JSON."""
+
+from ninja import Router
+
+router = Router(tags=["talent"])

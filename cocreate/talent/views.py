@@ -1,0 +1,5 @@
+"""Talent pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Workshops as JSON."""
+
+from ninja import Router
+
+router = Router(tags=["workshops"])

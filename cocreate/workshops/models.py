@@ -1,0 +1,1 @@
+"""Workshops: tables."""

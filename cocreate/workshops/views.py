@@ -1,0 +1,5 @@
+"""Workshops pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
