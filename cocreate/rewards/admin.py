@@ -17,10 +17,10 @@ class RewardsAdmin(ReadOnlyAdmin):
 
 @admin.register(PointEntry)
 class PointEntryAdmin(RewardsAdmin):
-    list_display = ("created_at", "user", "action", "amount", "source", "reverses")
+    list_display = ("created_at", "user", "action", "amount", "source", "reverses", "actor")
     list_filter = ("action",)
-    search_fields = ("user__email", "source")
-    raw_id_fields = ("user", "reverses")
+    search_fields = ("user__email", "source", "note")
+    raw_id_fields = ("user", "reverses", "actor")
 
 
 @admin.register(PointBalance)
@@ -36,12 +36,12 @@ class PointRuleAdmin(RewardsAdmin):
 
 @admin.register(Level)
 class LevelAdmin(RewardsAdmin):
-    list_display = ("name", "min_points")
+    list_display = ("name", "min_points", "active")
 
 
 @admin.register(Badge)
 class BadgeAdmin(RewardsAdmin):
-    list_display = ("name", "slug", "criterion", "action", "threshold")
+    list_display = ("name", "slug", "criterion", "action", "threshold", "active")
 
 
 @admin.register(BadgeAward)

@@ -11,6 +11,10 @@ class RewardsConfig(AppConfig):
         from cocreate.core.navigation import NavItem, register
 
         from . import receivers  # noqa: F401  (connect signal handlers)
+        from .views import register_slots
+
+        # Level, points earned and badges on the member's public profile.
+        register_slots()
 
         register(NavItem(key="rewards", label=str(_("Rewards")), url_name="rewards:catalogue", order=40))
         register(

@@ -42,6 +42,10 @@ class PointEntry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
     )
     note = models.CharField(max_length=300, blank=True)
+    # Who wrote the entry when it was not the member's own action (a staff adjustment); kept for the audit.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,10 +96,17 @@ class PointRule(models.Model):
 
 class Level(models.Model):
     name = models.CharField(max_length=80)
-    min_points = models.PositiveIntegerField(unique=True)
+    min_points = models.PositiveIntegerField(help_text=_("Points earned in total to reach this level."))
+    # A retired level stays for the record but no longer counts; only active levels need distinct thresholds.
+    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["min_points"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["min_points"], condition=Q(active=True), name="rewards_level_threshold_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -113,6 +124,8 @@ class Badge(models.Model):
     criterion = models.CharField(max_length=20, choices=BadgeCriterion.choices)
     action = models.CharField(max_length=32, choices=Action.choices, blank=True)
     threshold = models.PositiveIntegerField()
+    # A retired badge is no longer awarded nor shown; awards already made are kept.
+    active = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -170,6 +183,12 @@ class RewardCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reward", "code"], name="rewards_code_unique")]
+        # The next free code of a reward in one index step, however many were handed out already.
+        indexes = [
+            models.Index(
+                fields=["reward", "id"], condition=Q(redeemed_by__isnull=True), name="rewards_code_free"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from cocreate.challenges import events as challenge_events
 from cocreate.community import events as community_events
+from cocreate.workshops import events as workshop_events
 
 from . import services
 from .models import Action
@@ -49,3 +50,30 @@ def on_answer_accepted(sender: Any, thread: Any, comment: Any, **kwargs: Any) ->
     author_id = getattr(comment, "author_id", None)
     if author_id and author_id != getattr(thread, "author_id", None):
         services.award(user=comment.author, action=Action.ANSWER_ACCEPTED, source=f"answer:{comment.pk}")
+
+
+# Workshops send plain objects' primary keys through: only `.pk` is read here, so the points never depend
+# on how a workshop or an attendance is modelled.
+def _attendance_source(workshop: Any, user: Any) -> str:
+    return f"workshop:{workshop.pk}:{user.pk}"
+
+
+@receiver(workshop_events.attendance_recorded)
+def on_attendance_recorded(sender: Any, workshop: Any, user: Any, **kwargs: Any) -> None:
+    services.award(user=user, action=Action.WORKSHOP_ATTENDED, source=_attendance_source(workshop, user))
+
+
+@receiver(workshop_events.attendance_withdrawn)
+def on_attendance_withdrawn(sender: Any, workshop: Any, user: Any, **kwargs: Any) -> None:
+    services.reverse(
+        action=Action.WORKSHOP_ATTENDED,
+        source=_attendance_source(workshop, user),
+        user=user,
+        note="attendance corrected",
+    )
+
+
+@receiver(workshop_events.survey_completed)
+def on_survey_completed(sender: Any, workshop: Any, user: Any, **kwargs: Any) -> None:
+    # One survey per member and workshop earns, whatever the response object is.
+    services.award(user=user, action=Action.SURVEY_COMPLETED, source=f"survey:{workshop.pk}:{user.pk}")

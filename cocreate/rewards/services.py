@@ -10,22 +10,30 @@ Invariants guarded here:
 - every ledger write of one member first locks that member's balance row, so daily caps, per-member
   limits and the "enough points" check cannot be raced past;
 - a redemption never oversells: stock drops by `UPDATE … SET stock = stock - 1 WHERE stock > 0` and a
-  discount code is claimed under a row lock, all in the redemption's transaction, or nothing happens;
-- a redemption never takes a balance below zero.
+  discount code is claimed under a row lock (skipping codes other redemptions hold), all in the
+  redemption's transaction, or nothing happens;
+- a redemption never takes a balance below zero, nor does a staff adjustment; adjustments are entries
+  too (with the reason and the staff member who made them), never an edited balance;
+- a badge is awarded at most once per member (unique constraint), so awarding it again — on the next
+  entry or when a new or changed badge is backfilled over everyone who already qualifies — is harmless;
+- only active levels count, and no two active levels start at the same number of points.
 """
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cocreate.core.errors import Conflict, DomainError, NotFound
+from cocreate.core.errors import Conflict, DomainError, NotAllowed, NotFound
 
 from .models import (
     EARNING_ACTIONS,
@@ -33,6 +41,7 @@ from .models import (
     Badge,
     BadgeAward,
     BadgeCriterion,
+    Level,
     PointBalance,
     PointEntry,
     PointRule,
@@ -45,6 +54,9 @@ from .policies import check_can_manage_rewards, check_can_redeem
 
 MAX_CODES = 10_000
 MAX_POINTS = 1_000_000
+# One adjustment corrects a mistake or pays a one-off bonus; a bigger figure is more likely a typo.
+MAX_ADJUSTMENT = 100_000
+_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _lock_balance(user_id: int) -> PointBalance:
@@ -70,24 +82,27 @@ def _start_of_today() -> datetime:
     return timezone.make_aware(datetime.combine(now.date(), time.min), now.tzinfo)
 
 
-def _check_badges(user_id: int) -> None:
+def _check_badges(user_id: int, *, earned: int, action: str = "") -> None:
+    """Award the badges the member's latest entry may have earned: the points-earned badges, and the
+    count badges of `action`. Other count badges cannot have changed, and every badge created, changed or
+    brought back is backfilled over all members (`badge_backfill`), so nothing is missed by looking only
+    here. `earned` is the member's new total, read under the balance lock by the caller."""
     owned = BadgeAward.objects.filter(user_id=user_id).values_list("badge_id", flat=True)
-    pending = list(Badge.objects.exclude(pk__in=owned))
+    pending = [
+        badge
+        for badge in Badge.objects.filter(active=True).exclude(pk__in=owned)
+        if badge.criterion == BadgeCriterion.POINTS_EARNED or (action and badge.action == action)
+    ]
     if not pending:
         return
-    earned = PointBalance.objects.filter(user_id=user_id).values_list("earned", flat=True).first() or 0
-    counted = {b.action for b in pending if b.criterion == BadgeCriterion.ACTION_COUNT}
-    counts = dict(
-        PointEntry.objects.filter(user_id=user_id, action__in=counted, reversals__isnull=True)
-        .values_list("action")
-        .annotate(n=Count("id"))
-        .values_list("action", "n")
-    )
+    count = 0
+    if any(b.criterion == BadgeCriterion.ACTION_COUNT for b in pending):
+        count = PointEntry.objects.filter(user_id=user_id, action=action, reversals__isnull=True).count()
     won = [
         BadgeAward(user_id=user_id, badge=badge)
         for badge in pending
         if (badge.criterion == BadgeCriterion.POINTS_EARNED and earned >= badge.threshold)
-        or (badge.criterion == BadgeCriterion.ACTION_COUNT and counts.get(badge.action, 0) >= badge.threshold)
+        or (badge.criterion == BadgeCriterion.ACTION_COUNT and count >= badge.threshold)
     ]
     BadgeAward.objects.bulk_create(won, ignore_conflicts=True)
 
@@ -102,7 +117,7 @@ def award(*, user: Any, action: str, source: str, note: str = "") -> PointEntry 
     if rule is None or rule.points == 0:
         return None
     with transaction.atomic():
-        _lock_balance(user.pk)
+        balance = _lock_balance(user.pk)
         if PointEntry.objects.filter(user_id=user.pk, action=action, source=source).exists():
             return None
         amount = rule.points
@@ -120,7 +135,7 @@ def award(*, user: Any, action: str, source: str, note: str = "") -> PointEntry 
             user_id=user.pk, amount=amount, action=action, source=source, note=note
         )
         _book(user.pk, amount, earned=True)
-        _check_badges(user.pk)
+        _check_badges(user.pk, earned=balance.earned + amount, action=action)
     return entry
 
 
@@ -174,10 +189,9 @@ def redeem(*, actor: Any, reward: Reward) -> Redemption:
                 % {"cost": current.cost, "have": balance.balance},
                 field="reward",
             )
-        if current.stock is not None:
-            taken_unit = Reward.objects.filter(pk=current.pk, stock__gt=0).update(stock=F("stock") - 1)
-            if taken_unit == 0:
-                raise Conflict(_("This reward is out of stock."), field="reward")
+        if current.stock == 0:
+            # Read without a lock: a cheap early answer; the guarded UPDATE below is the one that counts.
+            raise Conflict(_("This reward is out of stock."), field="reward")
         code = ""
         if current.kind == RewardKind.DISCOUNT_CODE:
             codes = RewardCode.objects.filter(reward_id=current.pk, redeemed_by__isnull=True).order_by("id")
@@ -199,6 +213,12 @@ def redeem(*, actor: Any, reward: Reward) -> Redemption:
             note=current.title[:300],
         )
         _book(actor.pk, -current.cost, earned=False)
+        # The unit is taken last: every redemption of this reward queues on the reward's row lock from
+        # this UPDATE until its commit, so the shorter that stretch, the more redemptions per second.
+        if current.stock is not None:
+            taken_unit = Reward.objects.filter(pk=current.pk, stock__gt=0).update(stock=F("stock") - 1)
+            if taken_unit == 0:
+                raise Conflict(_("This reward is out of stock."), field="reward")
     return redemption
 
 
@@ -286,3 +306,227 @@ def reward_set_active(*, actor: Any, reward: Reward, active: bool) -> Reward:
     Reward.objects.filter(pk=reward.pk).update(active=active)
     reward.active = active
     return reward
+
+
+# --- Staff adjustments ---------------------------------------------------------------------------------
+def points_adjust(*, actor: Any, user: Any, points: int, reason: str, key: str | None = None) -> PointEntry:
+    """Add (or take away) `points` for `user` by hand, with the reason shown in their history.
+
+    `key` makes a retried request harmless: the same key for the same member returns the entry it already
+    made instead of adjusting twice. Taking points away never takes the balance below zero. Adjustments
+    count as points earned (levels and badges follow them): a bonus is earned, a correction un-earns."""
+    check_can_manage_rewards(actor)
+    if user is None or getattr(user, "pk", None) is None:
+        raise NotFound(_("No such member."), field="user")
+    if user.pk == actor.pk:
+        raise NotAllowed(_("Staff cannot adjust their own points."), field="user")
+    if isinstance(points, bool) or not isinstance(points, int) or points == 0:
+        raise DomainError(message=_("Enter a number of points other than zero."), field="points")
+    if abs(points) > MAX_ADJUSTMENT:
+        raise DomainError(
+            message=_("An adjustment is at most %(n)d points either way.") % {"n": MAX_ADJUSTMENT},
+            field="points",
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(message=_("Give the reason; the member sees it in their history."), field="reason")
+    if len(reason) > 300:
+        raise DomainError(message=_("Keep the reason under 300 characters."), field="reason")
+    if key is not None and not _KEY.match(key):
+        raise DomainError(message=_("The request key is not valid."), field="key")
+    source = f"adjustment:{key or uuid.uuid4().hex}"
+    with transaction.atomic():
+        balance = _lock_balance(user.pk)
+        done = PointEntry.objects.filter(user_id=user.pk, action=Action.ADJUSTMENT, source=source).first()
+        if done is not None:
+            return done
+        if balance.balance + points < 0:
+            raise Conflict(
+                _("This would take the balance below zero: the member has %(have)d points.")
+                % {"have": balance.balance},
+                field="points",
+            )
+        entry = PointEntry.objects.create(
+            user_id=user.pk,
+            amount=points,
+            action=Action.ADJUSTMENT,
+            source=source,
+            note=reason,
+            actor_id=actor.pk,
+        )
+        _book(user.pk, points, earned=True)
+        if points > 0:
+            _check_badges(user.pk, earned=balance.earned + points)
+    return entry
+
+
+# --- Levels --------------------------------------------------------------------------------------------
+def _level_values(name: str, min_points: int) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(message=_("Give the level a name."), field="name")
+    if len(name) > 80:
+        raise DomainError(message=_("Keep the name under 80 characters."), field="name")
+    if not 0 <= min_points <= MAX_POINTS:
+        raise DomainError(
+            message=_("The threshold must be between 0 and %(n)d points.") % {"n": MAX_POINTS},
+            field="min_points",
+        )
+    return name
+
+
+def _level_save(level: Level) -> Level:
+    clash = Level.objects.filter(active=True, min_points=level.min_points).exclude(pk=level.pk)
+    if level.active and clash.exists():
+        raise Conflict(
+            _("Another level already starts at %(n)d points.") % {"n": level.min_points}, field="min_points"
+        )
+    try:
+        with transaction.atomic():
+            level.save()
+    except IntegrityError:
+        # Two staff saving the same threshold at once: the partial unique index decides.
+        raise Conflict(
+            _("Another level already starts at %(n)d points.") % {"n": level.min_points}, field="min_points"
+        ) from None
+    return level
+
+
+def level_create(*, actor: Any, name: str, min_points: int) -> Level:
+    check_can_manage_rewards(actor)
+    name = _level_values(name, min_points)
+    return _level_save(Level(name=name, min_points=min_points))
+
+
+def level_update(*, actor: Any, level: Level, name: str, min_points: int) -> Level:
+    check_can_manage_rewards(actor)
+    name = _level_values(name, min_points)
+    level.name, level.min_points = name, min_points
+    return _level_save(level)
+
+
+def level_set_active(*, actor: Any, level: Level, active: bool) -> Level:
+    check_can_manage_rewards(actor)
+    level.active = active
+    return _level_save(level)
+
+
+# --- Badges --------------------------------------------------------------------------------------------
+def _badge_values(
+    *, name: str, description: str, criterion: str, action: str, threshold: int
+) -> tuple[str, str, str]:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(message=_("Give the badge a name."), field="name")
+    if len(name) > 80:
+        raise DomainError(message=_("Keep the name under 80 characters."), field="name")
+    description = " ".join((description or "").split())
+    if len(description) > 300:
+        raise DomainError(message=_("Keep the description under 300 characters."), field="description")
+    if criterion not in BadgeCriterion.values:
+        raise DomainError(message=_("Choose what the badge is for."), field="criterion")
+    if criterion == BadgeCriterion.ACTION_COUNT:
+        if action not in EARNING_ACTIONS:
+            raise DomainError(message=_("Choose the action to count."), field="action")
+    else:
+        action = ""
+    if not 1 <= threshold <= MAX_POINTS:
+        raise DomainError(
+            message=_("The threshold must be between 1 and %(n)d.") % {"n": MAX_POINTS}, field="threshold"
+        )
+    return name, description, action
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "badge"
+    slug, n = base, 1
+    while Badge.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def badge_backfill(*, badge: Badge) -> int:
+    """Award `badge` to every member who already meets its criterion; returns how many were new.
+
+    One INSERT … SELECT … ON CONFLICT DO NOTHING over the balances or the ledger, so it costs one statement
+    whatever the number of members, and running it again (or beside `award`) adds nothing twice."""
+    if not badge.active:
+        return 0
+    now = timezone.now()
+    if badge.criterion == BadgeCriterion.POINTS_EARNED:
+        sql = (
+            "INSERT INTO rewards_badgeaward (user_id, badge_id, created_at) "
+            "SELECT b.user_id, %s, %s FROM rewards_pointbalance b WHERE b.earned >= %s "
+            "ON CONFLICT DO NOTHING"
+        )
+        params: list[Any] = [badge.pk, now, badge.threshold]
+    else:
+        sql = (
+            "INSERT INTO rewards_badgeaward (user_id, badge_id, created_at) "
+            "SELECT e.user_id, %s, %s FROM rewards_pointentry e WHERE e.action = %s AND NOT EXISTS "
+            "(SELECT 1 FROM rewards_pointentry r WHERE r.reverses_id = e.id) "
+            "GROUP BY e.user_id HAVING COUNT(*) >= %s ON CONFLICT DO NOTHING"
+        )
+        params = [badge.pk, now, badge.action, badge.threshold]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def badge_create(
+    *, actor: Any, name: str, criterion: str, threshold: int, action: str = "", description: str = ""
+) -> Badge:
+    """A new badge, awarded at once to everyone who already qualifies."""
+    check_can_manage_rewards(actor)
+    name, description, action = _badge_values(
+        name=name, description=description, criterion=criterion, action=action, threshold=threshold
+    )
+    try:
+        with transaction.atomic():
+            badge = Badge.objects.create(
+                name=name,
+                slug=_unique_slug(name),
+                description=description,
+                criterion=criterion,
+                action=action,
+                threshold=threshold,
+            )
+            badge_backfill(badge=badge)
+    except IntegrityError:
+        raise Conflict(_("A badge with this name was just added; try again."), field="name") from None
+    return badge
+
+
+def badge_update(
+    *,
+    actor: Any,
+    badge: Badge,
+    name: str,
+    criterion: str,
+    threshold: int,
+    action: str = "",
+    description: str = "",
+) -> Badge:
+    """Change a badge. Awards already made stay (a badge once earned is kept); members who meet the new
+    criterion get it now."""
+    check_can_manage_rewards(actor)
+    name, description, action = _badge_values(
+        name=name, description=description, criterion=criterion, action=action, threshold=threshold
+    )
+    with transaction.atomic():
+        badge.name, badge.description, badge.criterion = name, description, criterion
+        badge.action, badge.threshold = action, threshold
+        badge.save(update_fields=["name", "description", "criterion", "action", "threshold"])
+        badge_backfill(badge=badge)
+    return badge
+
+
+def badge_set_active(*, actor: Any, badge: Badge, active: bool) -> Badge:
+    """Retire a badge (no longer awarded nor shown) or bring it back (and award it to who qualifies)."""
+    check_can_manage_rewards(actor)
+    with transaction.atomic():
+        Badge.objects.filter(pk=badge.pk).update(active=active)
+        badge.active = active
+        badge_backfill(badge=badge)
+    return badge

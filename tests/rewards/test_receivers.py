@@ -93,3 +93,53 @@ def test_accepted_answer_awards_its_author_but_not_a_self_answer(member: Any, ot
     own = SimpleNamespace(pk=10, author_id=other_member.pk, author=other_member)
     community_events.answer_accepted.send(sender=None, thread=thread, comment=own)
     assert balance(member) == 15 and balance(other_member) == 0
+
+
+# Workshops are only seen through their signals: stand-ins with a primary key are all the receivers read.
+def test_workshop_attendance_awards_once_and_withdrawal_reverses(member: Any, other_member: Any) -> None:
+    from cocreate.workshops import events as workshop_events
+
+    PointRule.objects.create(action=Action.WORKSHOP_ATTENDED, points=30)
+    workshop = SimpleNamespace(pk=4)
+    workshop_events.attendance_recorded.send(sender=None, workshop=workshop, user=member)
+    workshop_events.attendance_recorded.send(sender=None, workshop=workshop, user=member)
+    workshop_events.attendance_recorded.send(sender=None, workshop=workshop, user=other_member)
+    assert balance(member) == 30 and balance(other_member) == 30
+    workshop_events.attendance_withdrawn.send(sender=None, workshop=workshop, user=member)
+    workshop_events.attendance_withdrawn.send(sender=None, workshop=workshop, user=member)
+    assert balance(member) == 0 and balance(other_member) == 30
+    reversal = PointEntry.objects.get(user=member, action=Action.REVERSAL)
+    assert reversal.amount == -30 and reversal.reverses is not None
+    assert reversal.reverses.source == f"workshop:4:{member.pk}"
+    # Marked present again after the correction: the workshop does not pay twice.
+    workshop_events.attendance_recorded.send(sender=None, workshop=workshop, user=member)
+    assert balance(member) == 0
+    # Another workshop pays.
+    workshop_events.attendance_recorded.send(sender=None, workshop=SimpleNamespace(pk=5), user=member)
+    assert balance(member) == 30
+
+
+def test_workshop_survey_awards_once_per_workshop(member: Any) -> None:
+    from cocreate.workshops import events as workshop_events
+
+    PointRule.objects.create(action=Action.SURVEY_COMPLETED, points=10, daily_cap=15)
+    response = SimpleNamespace(pk=1, csat=5, nps=9)
+    for pk in (1, 1, 2, 3):
+        workshop_events.survey_completed.send(
+            sender=None, workshop=SimpleNamespace(pk=pk), user=member, response=response
+        )
+    # Once per workshop, and the daily cap clips the second survey of the day.
+    amounts = list(
+        PointEntry.objects.filter(user=member, action=Action.SURVEY_COMPLETED)
+        .order_by("id")
+        .values_list("amount", flat=True)
+    )
+    assert amounts == [10, 5] and balance(member) == 15
+
+
+def test_workshop_actions_earn_only_with_a_rule(member: Any) -> None:
+    from cocreate.workshops import events as workshop_events
+
+    workshop_events.attendance_recorded.send(sender=None, workshop=SimpleNamespace(pk=1), user=member)
+    workshop_events.attendance_withdrawn.send(sender=None, workshop=SimpleNamespace(pk=1), user=member)
+    assert not PointEntry.objects.filter(user=member).exists()

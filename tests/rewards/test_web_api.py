@@ -131,6 +131,18 @@ def test_api_catalogue_redeem_and_my_points(api_for: Any, member: Any, reward: R
     assert PointBalance.objects.get(user=member).balance == 5
 
 
+def test_api_catalogue_is_public_but_redeeming_needs_an_account(api_for: Any, reward: Reward) -> None:
+    # Like the /rewards/ page: anyone may see what points buy; spending them needs an account.
+    anonymous = api_for(None)
+    listed = anonymous.get("/api/v1/rewards")
+    assert listed.status_code == 200
+    assert [(r["title"], r["cost"], r["stock"]) for r in listed.json()] == [
+        ("Early access to the Mi Band", 40, 3)
+    ]
+    assert_error_shape(anonymous.post(f"/api/v1/rewards/{reward.pk}/redeem"), 401)
+    assert Reward.objects.get(pk=reward.pk).stock == 3
+
+
 def test_api_rules_staff_only_and_all_or_nothing(api_for: Any, member: Any, brand_admin: Any) -> None:
     assert_error_shape(api_for(member).get("/api/v1/reward-rules"), 403)
     staff = api_for(brand_admin)
