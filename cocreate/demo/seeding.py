@@ -25,8 +25,12 @@ from . import brand as data
 from .art import product_art
 from .challenges import FAN_DOMAIN, seed_challenges
 from .community import seed_community
+from .contests import seed_contests
 from .insights import seed_insights
+from .rewards import seed_rewards
+from .talent import seed_talent
 from .text import MemberFactory
+from .workshops import seed_workshops
 
 
 @dataclass
@@ -132,6 +136,10 @@ def seed_demo() -> list[Login]:
     seed_challenges(User.objects.get(email=staff.email))
     seed_community(User.objects.get(email=staff.email))
     seed_insights(User.objects.get(email=staff.email))
+    seed_workshops(User.objects.get(email=staff.email))
+    seed_contests(User.objects.get(email=staff.email))
+    seed_talent(User.objects.get(email=staff.email))
+    seed_rewards(User.objects.get(email=staff.email))
     return [staff, member]
 
 

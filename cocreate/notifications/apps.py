@@ -12,7 +12,7 @@ class NotificationsConfig(AppConfig):
 
         from cocreate.core import schedule
 
-        from . import community, receivers  # noqa: F401  (connect signal handlers)
+        from . import community, contests, receivers, talent, workshops  # noqa: F401  (connect signal handlers)
 
         # No menu entry: the header's unread badge links to the inbox.
         # Each is idempotent: a digest run twice finds nothing left to send; deliveries are claimed.
