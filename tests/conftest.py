@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,8 +13,43 @@ from django.test import Client
 
 from cocreate.accounts import services as account_services
 from cocreate.accounts.models import Role, User
+from cocreate.core import ratelimit
 
 PASSWORD = "correct-horse-battery-9"
+
+# The slowest tests (a live server and a browser, whole demo programs), started first when pytest-xdist
+# spreads the suite over processes: begun early they overlap the short tests on the other worker, instead
+# of leaving one worker to finish them alone at the end.
+_LONG_FIRST = ("tests/e2e/", "tests/demo/", "tests/cli/")
+_BROWSER = "tests/e2e/"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # A stable sort on the test's path only: every worker computes the same order, as xdist requires.
+        items.sort(key=lambda item: not item.nodeid.startswith(_LONG_FIRST))
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup`, with every browser test in one group: one worker migrates the live server's
+    database once and runs them in turn, and two Chromiums never compete for CI's two cores.
+
+    Grouped by path rather than by an `xdist_group` mark: xdist 3.8 passes marks to the scheduler by
+    rewriting the test's id, which pytest 9.2 no longer lets it do (pytest-dev/pytest-xdist#1386), so a
+    mark is silently ignored there.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserTestsTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(_BROWSER):
+                return _BROWSER
+            return str(super()._split_scope(nodeid))
+
+    return BrowserTestsTogether(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +68,31 @@ def _isolated(settings: Any, tmp_path: Any) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+class _WindowAlignedClock:
+    """The clock the rate limiter reads: real time (or freezegun's), shifted so that the test starts on the
+    first second of a day, and so of every fixed window that divides one (a minute, an hour).
+
+    Without it a test that makes three requests against a per-minute limit fails whenever those requests
+    straddle a minute boundary: the third lands in a fresh window and is let through.
+    """
+
+    _START = 1_800_000_000 - 1_800_000_000 % 86_400
+
+    def __init__(self) -> None:
+        self._offset = self._START - time.time()
+
+    def time(self) -> float:
+        return time.time() + self._offset
+
+    def __getattr__(self, name: str) -> Any:  # the rest of the time module, unchanged
+        return getattr(time, name)
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_open_with_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ratelimit, "time", _WindowAlignedClock())
 
 
 @pytest.fixture

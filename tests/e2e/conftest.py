@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,14 +69,25 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
+class _PortTaken(Exception):
+    """The server exited before answering, its log naming the port as in use."""
+
+
+def _wait_healthy(
+    url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0, *, retry: bool = False
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"cocreate serve exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
+            tail = log.read_text(errors="replace")[-4000:]
+            if retry and "in use" in tail.lower():
+                raise _PortTaken(url)
+            pytest.fail(f"cocreate serve exited with {proc.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310 (local URL)
-                if response.status == 200:
+                # A server that lost the port to another worker's dies within moments of starting: an
+                # answer counts only while ours still runs (else the loop sees it exit and retries).
+                if response.status == 200 and proc.poll() is None:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
@@ -113,32 +126,75 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def live_server_proc(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    # Depends on chromium_path so a missing browser skips before a server is started for nothing.
-    data_dir = tmp_path_factory.mktemp("cocreate-live")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+def _server_env(data_dir: Path, url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
     # SQLite in the temp folder, even in the PostgreSQL pass: the server must not share the test database.
     env.update(COCREATE_DATA=str(data_dir), COCREATE_PUBLIC_URL=url, COCREATE_LOG_FORMAT="plain")
-    command = _cocreate_command()
-    log = data_dir / "server.log"
+    return env
+
+
+@pytest.fixture(scope="session")
+def migrated_database(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A freshly migrated SQLite file, made once per test process and copied for each live server.
+
+    Migrating costs far more than the browser steps of a module; every server still starts from an
+    empty database of its own. Under pytest-xdist each worker makes its own (tmp_path_factory is per
+    worker), so no two processes ever write the same file.
+    """
+    data_dir = tmp_path_factory.mktemp("cocreate-migrated")
+    env = _server_env(data_dir, "http://127.0.0.1:8000")
     for step in (["migrate", "--no-input", "-v", "0"], ["createcachetable"]):
-        done = subprocess.run([*command, *step], env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [*_cocreate_command(), *step], env=env, capture_output=True, text=True, timeout=180
+        )
         if done.returncode != 0:
             pytest.fail(f"cocreate {' '.join(step)} failed:\n{done.stdout}\n{done.stderr}")
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    return data_dir / "cocreate.sqlite3"
+
+
+def _copy_database(source: Path, data_dir: Path) -> None:
+    # SQLite's backup API rather than a file copy: the source is in WAL mode, and the copy must hold every
+    # committed page whether or not it was checkpointed.
+    with (
+        closing(sqlite3.connect(source)) as src,
+        closing(sqlite3.connect(data_dir / "cocreate.sqlite3")) as dst,
+    ):
+        src.backup(dst)
+
+
+@pytest.fixture(scope="module")
+def live_server_proc(
+    migrated_database: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    # Depends on chromium_path (through migrated_database) so a missing browser skips before anything
+    # is started for nothing.
+    data_dir = tmp_path_factory.mktemp("cocreate-live")
+    _copy_database(migrated_database, data_dir)
+    command = _cocreate_command()
+    log = data_dir / "server.log"
+    # A free port is only free until someone binds it: another worker's server may take it first, and then
+    # ours exits at once. Try a fresh port a few times before calling the server broken.
+    for attempt in range(3):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        with log.open("ab") as sink:
+            proc = subprocess.Popen(
+                [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+                env=_server_env(data_dir, url),
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            _wait_healthy(url, proc, log, retry=attempt < 2)
+        except _PortTaken:
+            continue
+        except BaseException:
+            _stop(proc)
+            raise
+        break
     try:
-        _wait_healthy(url, proc, log)
         yield LiveServer(url=url, data_dir=data_dir, log=log)
     finally:
         _stop(proc)
@@ -160,11 +216,7 @@ def browser_page(chromium_path: str) -> Iterator[Page]:
 
 def live_env(server: LiveServer) -> dict[str, str]:
     """The environment `live_server_proc` gives the server, for commands run against its data folder."""
-    env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_ENV}
-    env.update(
-        COCREATE_DATA=str(server.data_dir), COCREATE_PUBLIC_URL=server.url, COCREATE_LOG_FORMAT="plain"
-    )
-    return env
+    return _server_env(server.data_dir, server.url)
 
 
 def run_cocreate(server: LiveServer, *args: str) -> str:
