@@ -59,7 +59,7 @@ class RoundOut(Schema):
     has_closed: bool
 
 
-class CriterionOut(Schema):
+class ContestCriterionOut(Schema):
     id: int
     name: str
     weight: int
@@ -85,7 +85,7 @@ class ContestDetailOut(ContestOut):
     prizes: str
     product_id: int | None
     rounds: list[RoundOut]
-    criteria: list[CriterionOut]
+    criteria: list[ContestCriterionOut]
     you: dict[str, Any] = Field(description="Your role: designer status, juror, points spent this round.")
 
 
@@ -111,7 +111,7 @@ class RevisionOut(Schema):
     files: list[FileOut]
 
 
-class EntryOut(Schema):
+class ContestEntryOut(Schema):
     id: int
     title: str
     designer: str
@@ -124,7 +124,7 @@ class EntryOut(Schema):
     my_points: int = Field(description="Your points on this entry in the round open now.")
 
 
-class EntryDetailOut(EntryOut):
+class ContestEntryDetailOut(ContestEntryOut):
     revisions: list[RevisionOut]
     comment_count: int
 
@@ -173,17 +173,17 @@ class WinnersIn(InputSchema):
     place_3: int | None = None
 
 
-class RankOut(Schema):
+class ContestRankOut(Schema):
     entry_id: int
     title: str
     designer: str
     score: float
 
 
-class ResultsOut(Schema):
-    jury: list[RankOut]
-    fans: list[RankOut]
-    winners: list[EntryOut]
+class ContestResultsOut(Schema):
+    jury: list[ContestRankOut]
+    fans: list[ContestRankOut]
+    winners: list[ContestEntryOut]
     fan_favourite_id: int | None
 
 
@@ -321,20 +321,20 @@ def round_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     return [_round(r) for r in selectors.rounds(_contest(request, slug))]
 
 
-class AnswerIn(InputSchema):
+class InvitationAnswerIn(InputSchema):
     accept: bool
 
 
-class AnswerOut(Schema):
+class InvitationAnswerOut(Schema):
     status: str
 
 
 @router.post(
     "/contests/{slug}/invitation",
-    response={200: AnswerOut, **ERROR_RESPONSES},
+    response={200: InvitationAnswerOut, **ERROR_RESPONSES},
     summary="Accept or decline your invitation to design for a contest",
 )
-def invitation_answer(request: HttpRequest, slug: str, payload: AnswerIn) -> dict[str, Any]:
+def invitation_answer(request: HttpRequest, slug: str, payload: InvitationAnswerIn) -> dict[str, Any]:
     row = services.designer_answer(
         actor=_actor(request), contest=_contest(request, slug), accept=payload.accept
     )
@@ -345,7 +345,7 @@ def invitation_answer(request: HttpRequest, slug: str, payload: AnswerIn) -> dic
 @router.get(
     "/contests/{slug}/entries",
     auth=None,
-    response={200: list[EntryOut], **ERROR_RESPONSES},
+    response={200: list[ContestEntryOut], **ERROR_RESPONSES},
     summary="The entries you may see (sealed contests show others' entries once a round closes)",
 )
 def entry_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -367,7 +367,7 @@ def _detail(request: HttpRequest, contest: Contest, entry: Entry) -> dict[str, A
 @router.get(
     "/contests/{slug}/entries/{entry_id}",
     auth=None,
-    response={200: EntryDetailOut, **ERROR_RESPONSES},
+    response={200: ContestEntryDetailOut, **ERROR_RESPONSES},
     summary="An entry with the revisions you may see",
 )
 def entry_detail(request: HttpRequest, slug: str, entry_id: int) -> dict[str, Any]:
@@ -377,7 +377,7 @@ def entry_detail(request: HttpRequest, slug: str, entry_id: int) -> dict[str, An
 
 @router.post(
     "/contests/{slug}/entries",
-    response={201: EntryDetailOut, **ERROR_RESPONSES},
+    response={201: ContestEntryDetailOut, **ERROR_RESPONSES},
     summary="Submit an entry (multipart form: title, description; files: files)",
 )
 def entry_submit(
@@ -402,7 +402,7 @@ def entry_submit(
 
 @router.post(
     "/contests/{slug}/entries/{entry_id}/revisions",
-    response={200: EntryDetailOut, **ERROR_RESPONSES},
+    response={200: ContestEntryDetailOut, **ERROR_RESPONSES},
     summary="Revise your entry in the round open now (multipart form: title, description, note; files)",
 )
 def entry_revise(
@@ -490,7 +490,7 @@ def scores(request: HttpRequest, slug: str, entry_id: int, payload: ScoresIn) ->
 
 @router.post(
     "/contests/{slug}/entries/{entry_id}/shortlist",
-    response={200: EntryOut, **ERROR_RESPONSES},
+    response={200: ContestEntryOut, **ERROR_RESPONSES},
     summary="Shortlist an entry or take it off the shortlist (staff)",
 )
 def shortlist(request: HttpRequest, slug: str, entry_id: int, payload: ShortlistIn) -> dict[str, Any]:
@@ -502,7 +502,7 @@ def shortlist(request: HttpRequest, slug: str, entry_id: int, payload: Shortlist
 
 @router.put(
     "/contests/{slug}/winners",
-    response={200: list[EntryOut], **ERROR_RESPONSES},
+    response={200: list[ContestEntryOut], **ERROR_RESPONSES},
     summary="Name the winner and, optionally, second and third places (staff)",
 )
 def winners(request: HttpRequest, slug: str, payload: WinnersIn) -> list[dict[str, Any]]:
@@ -525,7 +525,7 @@ def winners(request: HttpRequest, slug: str, payload: WinnersIn) -> list[dict[st
 @router.get(
     "/contests/{slug}/results",
     auth=None,
-    response={200: ResultsOut, **ERROR_RESPONSES},
+    response={200: ContestResultsOut, **ERROR_RESPONSES},
     summary="Jury and fan rankings (staff and jurors; everyone once the contest is closed)",
 )
 def results(request: HttpRequest, slug: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -125,6 +126,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         limit = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_048_576, 1)
         return error_response(api, request, 413, f"The request body is too large; the limit is {limit} MB.")
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return error_response(api, request, 400, "The request body could not be read as multipart form data.")
 
     @api.exception_handler(SuspiciousOperation)
     def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:

@@ -26,7 +26,7 @@ from .policies import check_can_view_results
 from .schemas import (
     InviteIn,
     InviteOut,
-    PageFilters,
+    PrototypePageFilters,
     ResponseIn,
     ResponseOut,
     ResultsOut,
@@ -84,7 +84,7 @@ def _detail(request: HttpRequest, test: PrototypeTest) -> PrototypeTest:
     response={200: TestPageOut, **ERROR_RESPONSES},
     summary="Prototype tests: all of them for staff, the ones you may take part in for members",
 )
-def test_list(request: HttpRequest, filters: Query[PageFilters]) -> dict[str, Any]:
+def test_list(request: HttpRequest, filters: Query[PrototypePageFilters]) -> dict[str, Any]:
     page = selectors.prototype_page_for(api_actor(request), cursor=filters.cursor, limit=filters.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 from cocreate.core.api import InputSchema
 
 
-class PageFilters(InputSchema):
+class PrototypePageFilters(InputSchema):
     cursor: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=settings.COCREATE_API_PAGE_SIZE, ge=1, le=settings.COCREATE_API_MAX_PAGE_SIZE)
 
@@ -152,7 +152,7 @@ class DistributionOut(Schema):
     top2: int | None
 
 
-class CriterionOut(Schema):
+class PrototypeCriterionOut(Schema):
     name: str
     distribution: DistributionOut
 
@@ -168,7 +168,7 @@ class VersionResultOut(Schema):
     version_id: int
     label: str
     responses: int
-    criteria: list[CriterionOut]
+    criteria: list[PrototypeCriterionOut]
     purchase_intent: DistributionOut
     open_answers: list[AnswerOut] = []
 

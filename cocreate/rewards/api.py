@@ -40,7 +40,7 @@ class RedemptionOut(Schema):
     created_at: datetime
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     id: int
     amount: int
     action: str
@@ -63,7 +63,7 @@ class AdjustmentIn(InputSchema):
 
 
 class AdjustmentOut(Schema):
-    entry: EntryOut
+    entry: LedgerEntryOut
     balance: int
 
 
@@ -131,7 +131,7 @@ class PointsOut(Schema):
     next_level: LevelOut | None
     progress: int
     badges: list[BadgeOut]
-    history: list[EntryOut]
+    history: list[LedgerEntryOut]
     next_cursor: str | None
 
 
@@ -140,22 +140,22 @@ class HistoryFilters(InputSchema):
     limit: int = Field(20, ge=1, le=100)
 
 
-class RuleIn(InputSchema):
+class PointsRuleIn(InputSchema):
     action: str
     points: int = Field(ge=0)
     daily_cap: int = Field(0, ge=0)
     active: bool = True
 
 
-class RuleOut(Schema):
+class PointsRuleOut(Schema):
     action: str
     points: int
     daily_cap: int
     active: bool
 
 
-class RulesIn(InputSchema):
-    rules: list[RuleIn] = Field(max_length=20)
+class PointsRulesIn(InputSchema):
+    rules: list[PointsRuleIn] = Field(max_length=20)
 
 
 @router.get(
@@ -229,7 +229,9 @@ def member_points_adjust(request: HttpRequest, user_id: int, payload: Adjustment
 
 
 @router.get(
-    "/reward-rules", response={200: list[RuleOut], **ERROR_RESPONSES}, summary="Points per action (staff)"
+    "/reward-rules",
+    response={200: list[PointsRuleOut], **ERROR_RESPONSES},
+    summary="Points per action (staff)",
 )
 def rule_list(request: HttpRequest) -> list[Any]:
     check_can_manage_rewards(api_actor(request))
@@ -238,10 +240,10 @@ def rule_list(request: HttpRequest) -> list[Any]:
 
 @router.put(
     "/reward-rules",
-    response={200: list[RuleOut], **ERROR_RESPONSES},
+    response={200: list[PointsRuleOut], **ERROR_RESPONSES},
     summary="Set points and daily caps per action (staff); actions not listed keep their rule",
 )
-def rule_put(request: HttpRequest, payload: RulesIn) -> list[Any]:
+def rule_put(request: HttpRequest, payload: PointsRulesIn) -> list[Any]:
     services.rules_set(actor=api_actor(request), rules=[rule.model_dump() for rule in payload.rules])
     return selectors.rules()
 

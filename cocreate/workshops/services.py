@@ -199,6 +199,20 @@ def _staff_only(users: Sequence[Any]) -> list[Any]:
 
 
 @transaction.atomic
+def _check_status_change(workshop: Workshop, was: str, registered: int) -> None:
+    # Attendance, survey answers and the satisfaction trend belong to a held session; a draft has none.
+    if was == WorkshopStatus.COMPLETED and workshop.status != WorkshopStatus.COMPLETED:
+        raise DomainError(
+            message=_("This workshop took place: it stays completed with its attendance and survey answers."),
+            field="status",
+        )
+    if workshop.status == WorkshopStatus.DRAFT and was != WorkshopStatus.DRAFT and registered:
+        raise DomainError(
+            message=_("Members are registered: cancel the workshop rather than taking it back to draft."),
+            field="status",
+        )
+
+
 def workshop_update(
     *,
     actor: Any,
@@ -215,6 +229,7 @@ def workshop_update(
         setattr(locked, name, value)
     _check_workshop(locked)
     registered = _registered_count(locked)
+    _check_status_change(locked, was, registered)
     if locked.capacity < registered:
         # Taking places away from registered members is not something a form field should do silently.
         raise DomainError(
@@ -428,10 +443,12 @@ def attendance_take(*, actor: Any, workshop: Workshop, marks: dict[int, str]) ->
     for value in marks.values():
         if value not in Attendance.values:
             raise DomainError(message=_("Unknown attendance value."), field="attendance")
+    # An id no database column can hold is simply not registered (SQLite raises on it otherwise).
+    wanted = [uid for uid in marks if 0 < uid < 2**63]
     registrations = {
         r.user_id: r
         for r in Registration.objects.filter(
-            workshop=workshop, user_id__in=list(marks), status=RegistrationStatus.REGISTERED
+            workshop=workshop, user_id__in=wanted, status=RegistrationStatus.REGISTERED
         ).select_related("user")
     }
     missing = [uid for uid in marks if uid not in registrations]

@@ -211,3 +211,14 @@ def test_link_a_theme_to_an_idea_found_by_search_or_number(
     staff_client.post(reverse("community:theme-link-idea", args=[theme.pk]), {"idea": ""})
     theme.refresh_from_db()
     assert theme.idea_id is None
+
+
+def test_a_cursor_that_does_not_decode_shows_the_first_page(
+    staff_client: Client, clustered: list[Theme]
+) -> None:
+    for bad in ("abc", "-1", str(2**63)):
+        page = staff_client.get(reverse("community:themes"), {"cursor": bad})
+        assert page.status_code == 200
+        assert clustered[0].label in page.content.decode()
+        detail = staff_client.get(reverse("community:theme-detail", args=[clustered[0].pk]), {"cursor": bad})
+        assert detail.status_code == 200

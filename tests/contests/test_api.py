@@ -64,6 +64,22 @@ def test_submit_and_revise_multipart(make_contest: Any, api_for: Any, designers:
     assert_error_shape(blank, 422, "title")
 
 
+def test_a_multipart_body_without_a_boundary_is_a_400_and_saves_nothing(
+    make_contest: Any, api_for: Any, designers: list[Any]
+) -> None:
+    contest = make_contest()
+    api = api_for(designers[0])
+    response = api.client.post(
+        f"/api/v1/contests/{contest.slug}/entries",
+        b"title=Amber",
+        content_type="multipart/form-data",
+        headers=api.headers,
+    )
+    body = assert_error_shape(response, 400)
+    assert "multipart" in body["detail"]
+    assert not contest.entries.exists()
+
+
 def test_vote_unvote_and_closed_round(
     make_contest: Any, submit: Any, api_for: Any, designers: list[Any], fans: list[Any]
 ) -> None:

@@ -50,18 +50,18 @@ def _viewer(request: HttpRequest) -> Any:
 
 
 # --- Schemas ------------------------------------------------------------------------------------------
-class PageFilters(InputSchema):
+class BoardPageFilters(InputSchema):
     cursor: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=settings.COCREATE_API_PAGE_SIZE, ge=1, le=settings.COCREATE_API_MAX_PAGE_SIZE)
 
 
-class ThreadFilters(PageFilters):
+class ThreadFilters(BoardPageFilters):
     kind: str | None = Field(default=None, max_length=20)
     tag: str | None = Field(default=None, max_length=50)
     status: str | None = Field(default=None, max_length=20)
 
 
-class AuthorOut(Schema):
+class ForumAuthorOut(Schema):
     id: int
     name: str
 
@@ -85,7 +85,7 @@ class ThreadSummaryOut(Schema):
     kind: str
     title: str
     excerpt: str
-    author: AuthorOut
+    author: ForumAuthorOut
     rating: int | None
     product_id: int | None
     status: str | None = Field(description="The public triage status (feedback kinds only).")
@@ -149,9 +149,9 @@ class ThreadPatch(InputSchema):
     hidden: bool | None = Field(default=None, description="Moderators.")
 
 
-class ReplyOut(Schema):
+class ForumReplyOut(Schema):
     id: int
-    author: AuthorOut | None = Field(description="Null once the reply is deleted or hidden.")
+    author: ForumAuthorOut | None = Field(description="Null once the reply is deleted or hidden.")
     body: str
     body_html: str
     parent_id: int | None
@@ -164,7 +164,7 @@ class ReplyOut(Schema):
 
 
 class ReplyPage(Schema):
-    items: list[ReplyOut]
+    items: list[ForumReplyOut]
     next_cursor: str | None = None
 
 
@@ -183,7 +183,7 @@ class ReviewSummaryOut(Schema):
     average: float | None
 
 
-class ReviewsOut(Schema):
+class ProductReviewsOut(Schema):
     product_id: int
     summary: ReviewSummaryOut
     items: list[ThreadSummaryOut]
@@ -394,7 +394,7 @@ def thread_delete(request: HttpRequest, thread_id: int) -> Status[None]:
     response={200: ReplyPage, **ERROR_RESPONSES},
     summary="A thread's replies, oldest first (each top-level reply followed by its answers)",
 )
-def posts(request: HttpRequest, thread_id: int, filters: Query[PageFilters]) -> dict[str, Any]:
+def posts(request: HttpRequest, thread_id: int, filters: Query[BoardPageFilters]) -> dict[str, Any]:
     user = _viewer(request)
     found = _thread(user, thread_id)
     page = selectors.reply_page(found, user, cursor=filters.cursor, limit=filters.limit)
@@ -406,7 +406,7 @@ def posts(request: HttpRequest, thread_id: int, filters: Query[PageFilters]) -> 
 
 @router.post(
     "/threads/{thread_id}/posts",
-    response={201: ReplyOut, **ERROR_RESPONSES, 413: ErrorOut, 429: ErrorOut},
+    response={201: ForumReplyOut, **ERROR_RESPONSES, 413: ErrorOut, 429: ErrorOut},
     summary="Reply in a thread (a locked thread answers 409)",
 )
 def post_reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Status[dict[str, Any]]:
@@ -449,10 +449,10 @@ def accept(request: HttpRequest, thread_id: int, payload: AcceptIn) -> dict[str,
 @router.get(
     "/products/{slug}/reviews",
     auth=None,
-    response={200: ReviewsOut, **ERROR_RESPONSES},
+    response={200: ProductReviewsOut, **ERROR_RESPONSES},
     summary="A product's reviews: the 1–5 star distribution, the average and the reviews, newest first",
 )
-def product_reviews(request: HttpRequest, slug: str, filters: Query[PageFilters]) -> dict[str, Any]:
+def product_reviews(request: HttpRequest, slug: str, filters: Query[BoardPageFilters]) -> dict[str, Any]:
     product = brand_selectors.product_get(slug=slug) if len(slug) <= 180 else None
     if product is None:
         raise NotFound(_("No product with this address."), field="slug")

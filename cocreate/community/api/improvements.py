@@ -54,7 +54,7 @@ class ProductRef(Schema):
     name: str
 
 
-class PersonOut(Schema):
+class CreditedPersonOut(Schema):
     id: int
     name: str
 
@@ -75,7 +75,7 @@ class LinkOut(Schema):
     kind: str = Field(description="thread, idea or theme")
     target_id: int
     title: str
-    author: PersonOut | None = None
+    author: CreditedPersonOut | None = None
 
 
 class ImprovementOut(ImprovementSummary):

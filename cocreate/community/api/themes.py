@@ -98,7 +98,7 @@ class ThemeListOut(PageOut[ThemeSummaryOut]):
     last_run: RunOut | None = None
 
 
-class PageFilters(InputSchema):
+class ThemePageFilters(InputSchema):
     cursor: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=settings.COCREATE_API_PAGE_SIZE, ge=1, le=settings.COCREATE_API_MAX_PAGE_SIZE)
 
@@ -175,7 +175,7 @@ def _theme_fields(theme: Theme) -> dict[str, Any]:
     response={200: ThemeListOut, **ERROR_RESPONSES},
     summary="Active feedback themes, largest first, with growth, sentiment mix and representative posts",
 )
-def theme_list(request: HttpRequest, filters: Query[PageFilters]) -> dict[str, Any]:
+def theme_list(request: HttpRequest, filters: Query[ThemePageFilters]) -> dict[str, Any]:
     _staff(request)
     page, summaries = selectors.theme_list(cursor=filters.cursor, limit=filters.limit)
     return {
@@ -190,7 +190,7 @@ def theme_list(request: HttpRequest, filters: Query[PageFilters]) -> dict[str, A
     response={200: ThemeDetailOut, **ERROR_RESPONSES},
     summary="One theme with its representative posts and all its posts (newest first, a page at a time)",
 )
-def theme_detail(request: HttpRequest, theme_id: int, filters: Query[PageFilters]) -> dict[str, Any]:
+def theme_detail(request: HttpRequest, theme_id: int, filters: Query[ThemePageFilters]) -> dict[str, Any]:
     _staff(request)
     theme = _theme(theme_id)
     posts = selectors.theme_posts(theme=theme, cursor=filters.cursor, limit=filters.limit)

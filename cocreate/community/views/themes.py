@@ -68,7 +68,11 @@ def _show_errors(form: forms.Form, exc: DomainError) -> None:
 @require_GET
 @staff_only
 def theme_list(request: HttpRequest) -> HttpResponse:
-    page, summaries = selectors.theme_list(cursor=request.GET.get("cursor") or None)
+    try:
+        page, summaries = selectors.theme_list(cursor=request.GET.get("cursor") or None)
+    except DomainError:
+        # A cursor that does not decode (edited by hand, or from an older page) starts from the top.
+        page, summaries = selectors.theme_list(cursor=None)
     context = {
         "page": page,
         "summaries": summaries,
@@ -91,7 +95,10 @@ def recluster(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, theme: Theme, status: int = 200, **forms_: Any) -> HttpResponse:
-    posts = selectors.theme_posts(theme=theme, cursor=request.GET.get("cursor") or None)
+    try:
+        posts = selectors.theme_posts(theme=theme, cursor=request.GET.get("cursor") or None)
+    except DomainError:
+        posts = selectors.theme_posts(theme=theme, cursor=None)
     if wants_fragment(request) and request.method == "GET":
         return render(request, "community/partials/themes_posts.html", {"theme": theme, "posts": posts})
     targets = selectors.merge_targets(theme=theme)
