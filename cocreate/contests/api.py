@@ -16,14 +16,16 @@ from ninja.errors import AuthenticationError
 from ninja.files import UploadedFile as NinjaUploadedFile
 
 from cocreate.accounts.api_auth import TokenAuth
+from cocreate.brand.models import Product
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, api_actor
 from cocreate.core.errors import NotAllowed, NotFound
 from cocreate.core.text import render_markdown
+from cocreate.journeys.models import ParticipationPoint
 from cocreate.journeys.services import attribution_from_session
 
 from . import selectors, services
 from .models import Contest, ContestStatus, Entry, EntryRevision
-from .policies import can_manage_contests, is_juror
+from .policies import can_manage_contests, check_can_manage_contests, is_juror
 
 router = Router(tags=["contests"])
 _token_auth = TokenAuth()
@@ -293,8 +295,11 @@ def contest_list(request: HttpRequest) -> list[dict[str, Any]]:
     summary="A contest: brief, rounds, criteria and your role in it",
 )
 def contest_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
+    return _detail_out(request, _contest(request, slug))
+
+
+def _detail_out(request: HttpRequest, contest: Contest) -> dict[str, Any]:
     user = _actor(request)
-    contest = _contest(request, slug)
     designer = selectors.designer_of(user=user, contest=contest)
     rnd = selectors.voting_round(contest)
     return {
@@ -553,3 +558,245 @@ def results(request: HttpRequest, slug: str) -> dict[str, Any]:
         "winners": _cards(request, contest, selectors.winners(contest)),
         "fan_favourite_id": favourite.pk if favourite else None,
     }
+
+
+# --- Staff: contests, rounds, designers, jurors and criteria ---------------------------------------------
+# Each call checks the staff rule before looking anything up, so a member learns nothing about drafts or
+# ids (403 whatever the slug); the services check it again and write nothing when they refuse.
+MAX_ID = 2**63 - 1
+
+
+class ContestCreateIn(InputSchema):
+    title: str = Field(max_length=160)
+    brief: str = Field("", max_length=20000, description="Markdown.")
+    prizes: str = Field("", max_length=5000)
+    product_id: int | None = None
+    point_id: int | None = Field(None, description="The participation point entries and votes count for.")
+    voting_mode: str | None = Field(None, description="one_vote or budget.")
+    vote_budget: int | None = None
+    max_points_per_entry: int | None = None
+    visibility: str | None = Field(None, description="sealed or open.")
+    open_submission: bool | None = None
+    shortlisting: bool | None = None
+    max_entries_per_designer: int | None = None
+
+
+class ContestPatchIn(InputSchema):
+    title: str | None = Field(None, max_length=160)
+    brief: str | None = Field(None, max_length=20000)
+    prizes: str | None = Field(None, max_length=5000)
+    product_id: int | None = None
+    point_id: int | None = None
+    voting_mode: str | None = None
+    vote_budget: int | None = None
+    max_points_per_entry: int | None = None
+    visibility: str | None = None
+    open_submission: bool | None = None
+    shortlisting: bool | None = None
+    max_entries_per_designer: int | None = None
+
+
+class ContestStatusIn(InputSchema):
+    status: str = Field(description="draft, open, judging or closed.")
+
+
+class ContestRoundIn(InputSchema):
+    name: str = Field(max_length=80)
+    opens_at: datetime
+    closes_at: datetime
+    description: str = Field("", max_length=2000)
+
+
+class ContestRoundPatchIn(InputSchema):
+    name: str | None = Field(None, max_length=80)
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    description: str | None = Field(None, max_length=2000)
+
+
+class ContestEmailsIn(InputSchema):
+    emails: list[str] = Field(max_length=200, description="Members' email addresses.")
+
+
+class ContestPersonOut(Schema):
+    user_id: int
+    name: str
+    status: str
+
+
+class ContestPeopleOut(Schema):
+    added: int = Field(description="How many were newly added; those added before are left as they were.")
+    people: list[ContestPersonOut]
+
+
+class ContestCriterionIn(InputSchema):
+    name: str = Field(max_length=80)
+    weight: int = Field(1, ge=1, le=100)
+
+
+class ContestCriteriaIn(InputSchema):
+    criteria: list[ContestCriterionIn] = Field(max_length=10)
+
+
+# Fields that may be set back to empty; for the others a null means "leave as it is".
+_NULLABLE = {"product_id", "point_id", "max_points_per_entry"}
+
+
+def _staff(request: HttpRequest) -> Any:
+    actor = _actor(request)
+    check_can_manage_contests(actor)
+    return actor
+
+
+def _contest_fields(payload: ContestCreateIn | ContestPatchIn) -> dict[str, Any]:
+    given = payload.model_dump(exclude_unset=True)
+    fields = {k: v for k, v in given.items() if v is not None or k in _NULLABLE}
+    for key, model, name in (("product_id", Product, "product"), ("point_id", ParticipationPoint, "point")):
+        if key not in fields:
+            continue
+        pk = fields.pop(key)
+        if pk is None:
+            fields[name] = None
+            continue
+        found = model.objects.filter(pk=pk).first() if 0 < pk <= MAX_ID else None  # type: ignore[attr-defined]
+        if found is None:
+            raise NotFound(f"No such {name.replace('point', 'participation point')}.", field=key)
+        fields[name] = found
+    return fields
+
+
+def _staff_round(contest: Contest, round_id: int) -> Any:
+    rnd = selectors.round_get(contest=contest, round_id=round_id) if 0 < round_id <= MAX_ID else None
+    if rnd is None:
+        raise NotFound("No such round in this contest.", field="round_id")
+    return rnd
+
+
+def _fresh(request: HttpRequest, contest: Contest) -> dict[str, Any]:
+    return _detail_out(request, Contest.objects.select_related("product", "point").get(pk=contest.pk))
+
+
+@router.post(
+    "/contests",
+    response={201: ContestDetailOut, **ERROR_RESPONSES},
+    summary="Create a contest as a draft (staff); add its rounds, then open it",
+)
+def contest_create(request: HttpRequest, payload: ContestCreateIn) -> Status[dict[str, Any]]:
+    actor = _staff(request)
+    contest = services.contest_create(actor=actor, **_contest_fields(payload))
+    return Status(201, _fresh(request, contest))
+
+
+@router.patch(
+    "/contests/{slug}",
+    response={200: ContestDetailOut, **ERROR_RESPONSES},
+    summary="Change a contest (staff); fields left out keep their value",
+)
+def contest_patch(request: HttpRequest, slug: str, payload: ContestPatchIn) -> dict[str, Any]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    services.contest_update(actor=actor, contest=contest, **_contest_fields(payload))
+    return _fresh(request, contest)
+
+
+@router.post(
+    "/contests/{slug}/status",
+    response={200: ContestDetailOut, **ERROR_RESPONSES},
+    summary="Open, judge, close or return a contest to draft (staff; opening needs a round)",
+)
+def contest_status(request: HttpRequest, slug: str, payload: ContestStatusIn) -> dict[str, Any]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    services.contest_set_status(actor=actor, contest=contest, status=payload.status)
+    return _fresh(request, contest)
+
+
+@router.post(
+    "/contests/{slug}/rounds",
+    response={201: RoundOut, **ERROR_RESPONSES},
+    summary="Add a round (staff); rounds follow each other without overlapping",
+)
+def round_create(request: HttpRequest, slug: str, payload: ContestRoundIn) -> Status[dict[str, Any]]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    rnd = services.round_add(actor=actor, contest=contest, **payload.model_dump())
+    return Status(201, _round(rnd))
+
+
+@router.patch(
+    "/contests/{slug}/rounds/{round_id}",
+    response={200: RoundOut, **ERROR_RESPONSES},
+    summary="Rename a round or move its dates within the order (staff); fields left out keep their value",
+)
+def round_patch(
+    request: HttpRequest, slug: str, round_id: int, payload: ContestRoundPatchIn
+) -> dict[str, Any]:
+    actor = _staff(request)
+    rnd = _staff_round(_contest(request, slug), round_id)
+    given = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    current = {"name": rnd.name, "opens_at": rnd.opens_at, "closes_at": rnd.closes_at}
+    current["description"] = rnd.description
+    services.round_update(actor=actor, rnd=rnd, **{**current, **given})
+    return _round(rnd)
+
+
+def _people(rows: list[Any], added: int) -> dict[str, Any]:
+    return {
+        "added": added,
+        "people": [
+            {"user_id": r.user_id, "name": r.user.public_name, "status": getattr(r, "status", "juror")}
+            for r in rows
+        ],
+    }
+
+
+@router.post(
+    "/contests/{slug}/designers",
+    response={200: ContestPeopleOut, **ERROR_RESPONSES},
+    summary="Invite members to design for the contest, by email address (staff)",
+)
+def designers_invite(request: HttpRequest, slug: str, payload: ContestEmailsIn) -> dict[str, Any]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    added = services.designers_invite(actor=actor, contest=contest, emails=payload.emails)
+    return _people(selectors.designers(contest), added)
+
+
+@router.post(
+    "/contests/{slug}/jurors",
+    response={200: ContestPeopleOut, **ERROR_RESPONSES},
+    summary="Appoint members to the jury, by email address (staff)",
+)
+def jurors_appoint(request: HttpRequest, slug: str, payload: ContestEmailsIn) -> dict[str, Any]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    added = services.jurors_appoint(actor=actor, contest=contest, emails=payload.emails)
+    return _people(selectors.jurors(contest), added)
+
+
+@router.delete(
+    "/contests/{slug}/jurors/{user_id}",
+    response={204: None, **ERROR_RESPONSES},
+    summary="Take a member off the jury (staff); their scores go with them",
+)
+def juror_remove(request: HttpRequest, slug: str, user_id: int) -> Status[None]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    if not 0 < user_id <= MAX_ID:
+        raise NotFound("No such juror.", field="user_id")
+    services.juror_remove(actor=actor, contest=contest, user_id=user_id)
+    return Status(204, None)
+
+
+@router.put(
+    "/contests/{slug}/criteria",
+    response={200: list[ContestCriterionOut], **ERROR_RESPONSES},
+    summary="Replace the jury's criteria (staff); a criterion kept by name keeps its scores",
+)
+def criteria_put(request: HttpRequest, slug: str, payload: ContestCriteriaIn) -> list[dict[str, Any]]:
+    actor = _staff(request)
+    contest = _contest(request, slug)
+    rows = services.criteria_set(
+        actor=actor, contest=contest, criteria=[c.model_dump() for c in payload.criteria]
+    )
+    return [{"id": c.pk, "name": c.name, "weight": c.weight} for c in rows]

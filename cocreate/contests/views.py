@@ -471,6 +471,14 @@ def _parse_when(value: str) -> datetime | None:
     return parsed
 
 
+def _unless_same_minute(sent: datetime | None, stored: datetime) -> datetime | None:
+    """The form shows times to the minute: a time sent back unchanged keeps its stored seconds, so saving
+    a round's name does not move its dates (nor make it overlap the round next to it)."""
+    if sent is not None and sent == stored.replace(second=0, microsecond=0):
+        return stored
+    return sent
+
+
 def _manage_action(request: HttpRequest, contest: Contest, form: str) -> str:
     user = request.user
     post = request.POST
@@ -492,6 +500,19 @@ def _manage_action(request: HttpRequest, contest: Contest, form: str) -> str:
             description=post.get("description", ""),
         )
         return _("The round is added.")
+    if form == "round_edit":
+        rnd = selectors.round_get(contest=contest, round_id=post.get("round"))
+        if rnd is None:
+            raise DomainError(message=_("No such round in this contest."), field="round", status=404)
+        services.round_update(
+            actor=user,
+            rnd=rnd,
+            name=post.get("name", ""),
+            opens_at=_unless_same_minute(_parse_when(post.get("opens_at", "")), rnd.opens_at),
+            closes_at=_unless_same_minute(_parse_when(post.get("closes_at", "")), rnd.closes_at),
+            description=post.get("description", ""),
+        )
+        return _("The round is saved.")
     if form == "designers":
         n = services.designers_invite(actor=user, contest=contest, emails=post.get("emails", "").split())
         return _("%(n)s designers invited.") % {"n": n}
@@ -545,6 +566,11 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(reverse("contests:manage", args=[contest.slug]))
         contest = _contest_or_404(request, slug)
     entries = list(selectors.entry_list(actor=request.user, contest=contest))
+    editing = (
+        selectors.round_get(contest=contest, round_id=request.POST.get("round"))
+        if error is not None and form == "round_edit"
+        else None
+    )
     values = {k: getattr(contest, k) for k in _CONTEST_FORM_FIELDS}
     values.update(
         product=contest.product_id or "",
@@ -570,6 +596,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "error": error,
             "form": form,
             "post": request.POST if error else {},
+            # The round whose edit form was refused: it opens again with the values sent and the error.
+            "editing": editing.pk if editing is not None else "",
             **_form_choices(),
         },
         status=error.status if error else 200,

@@ -102,6 +102,19 @@ class OpportunityIn(InputSchema):
     workshop_id: int | None = Field(None, ge=1)
 
 
+class OpportunityPatchIn(InputSchema):
+    """Only the fields sent change; `requirements`, when sent, replaces the skills needed as a whole; a
+    date sent as null is cleared."""
+
+    title: str | None = Field(None, max_length=160)
+    description: str | None = Field(None, max_length=10_000)
+    requirements: list[RequirementIn] | None = Field(None, min_length=1, max_length=15)
+    hours_per_week: int | None = Field(None, ge=0, le=80)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    seats: int | None = Field(None, ge=1, le=500)
+
+
 class OpportunityOut(Schema):
     id: int
     kind: str
@@ -319,6 +332,21 @@ def opportunity_create(request: HttpRequest, payload: OpportunityIn) -> Status[O
         workshop=workshop,
     )
     return Status(201, _opportunity(opportunity.pk))
+
+
+@router.patch(
+    "/opportunities/{opportunity_id}",
+    response={200: OpportunityOut, **ERROR_RESPONSES},
+    summary="Change an opportunity (its owner and staff); seats never below those taken (409 on `seats`)",
+)
+def opportunity_update(request: HttpRequest, opportunity_id: int, payload: OpportunityPatchIn) -> Opportunity:
+    opportunity = _opportunity(opportunity_id)
+    actor = api_actor(request)
+    check_authenticated(actor)
+    sent = payload.model_dump(exclude_unset=True)
+    # A null for a field that cannot be empty means "leave it"; for a date it clears the date.
+    changes = {k: v for k, v in sent.items() if v is not None or k in ("starts_on", "ends_on")}
+    return services.opportunity_update(actor=actor, opportunity=opportunity, **changes)
 
 
 @router.get(

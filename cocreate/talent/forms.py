@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -50,8 +51,9 @@ class ApplyForm(forms.Form):
     )
 
 
-class OpportunityForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=OpportunityKind.choices)
+class OpportunityEditForm(forms.Form):
+    """What the owner and staff may change once an opportunity is open (not its kind nor what it is for)."""
+
     title = forms.CharField(label=_("Title"), max_length=160)
     description = forms.CharField(
         label=_("Description (markdown)"),
@@ -68,10 +70,11 @@ class OpportunityForm(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput)
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput)
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500, initial=1)
-    idea = forms.IntegerField(
-        label=_("Idea id (for an idea's team)"), required=False, min_value=1, widget=forms.HiddenInput
-    )
-    workshop = forms.IntegerField(label=_("Workshop id"), required=False, min_value=1)
+
+    @staticmethod
+    def requirements_text(requirements: Iterable[Any]) -> str:
+        """The textarea's lines for existing requirements (RequiredSkill rows)."""
+        return "\n".join(f"{r.skill.name}, {r.weight}, {r.min_level}" for r in requirements)
 
     def requirement_list(self) -> list[dict[str, Any]]:
         out = []
@@ -87,6 +90,27 @@ class OpportunityForm(forms.Form):
                 }
             )
         return out
+
+
+class OpportunityForm(OpportunityEditForm):
+    field_order = [
+        "kind",
+        "title",
+        "description",
+        "requirements",
+        "hours_per_week",
+        "starts_on",
+        "ends_on",
+        "seats",
+        "idea",
+        "workshop",
+    ]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=OpportunityKind.choices)
+    idea = forms.IntegerField(
+        label=_("Idea id (for an idea's team)"), required=False, min_value=1, widget=forms.HiddenInput
+    )
+    workshop = forms.IntegerField(label=_("Workshop id"), required=False, min_value=1)
 
 
 class SkillForm(forms.Form):

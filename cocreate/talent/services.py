@@ -27,8 +27,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cocreate.core.errors import Conflict, DomainError, FieldError, NotAllowed
+from cocreate.core.errors import Conflict, DomainError, FieldError, NotAllowed, NotFound
 from cocreate.intelligence.similarity import normalise
 
 from . import events
@@ -52,7 +53,7 @@ from .policies import (
     check_can_manage_opportunity,
     check_can_manage_taxonomy,
 )
-from .selectors import skill_resolve
+from .selectors import opportunity_get, skill_resolve
 from .taxonomy import STARTER_SKILLS
 
 MAX_MEMBER_SKILLS = 40
@@ -432,6 +433,141 @@ def opportunity_close(*, actor: Any, opportunity: Opportunity) -> Opportunity:
     )
     opportunity.refresh_from_db()
     return opportunity
+
+
+class _Unset:
+    """Marks an argument of `opportunity_update` that was not given (a date may be cleared with None)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+def _check_whole(value: Any, low: int, high: int, message: str, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DomainError(message, field=field)
+    return value
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    actor: Any,
+    opportunity: Opportunity,
+    title: Any = UNSET,
+    description: Any = UNSET,
+    hours_per_week: Any = UNSET,
+    starts_on: Any = UNSET,
+    ends_on: Any = UNSET,
+    seats: Any = UNSET,
+    requirements: Any = UNSET,
+) -> Opportunity:
+    """Change what is given of an opportunity (the rest stays). Seats never go below the seats already
+    taken (a 409 on "seats"); freeing seats reopens a filled opportunity and taking the last one fills it
+    (a closed one stays closed). `requirements` replaces the skills needed as a whole, resolved as in
+    `opportunity_create`. Matches are scored from the opportunity's row and requirements on each read, so
+    the changes show in the next ranking; `updated_at` moves with every change."""
+    check_can_manage_opportunity(actor, opportunity)
+    current = Opportunity.objects.filter(pk=opportunity.pk).first()
+    if current is None:
+        raise NotFound(_("No such opportunity."), field="opportunity")
+    changes: dict[str, Any] = {}
+    errors: list[FieldError] = []
+
+    def check(field: str, fn: Any) -> None:
+        try:
+            changes[field] = fn()
+        except DomainError as exc:
+            errors.extend(exc.errors)
+
+    if title is not UNSET:
+
+        def _title() -> str:
+            value = " ".join(str(title or "").split())
+            if not value:
+                raise DomainError(_("Give the opportunity a title."), field="title")
+            if len(value) > 160:
+                raise DomainError(_("Keep the title under 160 characters."), field="title")
+            return value
+
+        check("title", _title)
+    if description is not UNSET:
+
+        def _description() -> str:
+            value = str(description or "")
+            if len(value) > 10_000:
+                raise DomainError(_("Keep the description under 10,000 characters."), field="description")
+            return value
+
+        check("description", _description)
+    if hours_per_week is not UNSET:
+        check(
+            "hours_per_week",
+            lambda: _check_whole(
+                hours_per_week,
+                0,
+                80,
+                _("Hours per week is a whole number from 0 to 80."),
+                "hours_per_week",
+            ),
+        )
+    if seats is not UNSET:
+        check(
+            "seats", lambda: _check_whole(seats, 1, 500, _("Seats is a whole number from 1 to 500."), "seats")
+        )
+    if starts_on is not UNSET:
+        changes["starts_on"] = starts_on or None
+    if ends_on is not UNSET:
+        changes["ends_on"] = ends_on or None
+    start = changes.get("starts_on", current.starts_on)
+    end = changes.get("ends_on", current.ends_on)
+    if start and end and end < start:
+        field = "ends_on" if ends_on is not UNSET or starts_on is UNSET else "starts_on"
+        errors.append(FieldError(field, _("The end date comes after the start date.")))
+    needs: list[tuple[Skill, int, int]] | None = None
+    if requirements is not UNSET:
+        try:
+            needs = _requirements(requirements or [])
+        except DomainError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise DomainError(errors[0].message, field=errors[0].field, errors=errors)
+
+    now = timezone.now()
+    guarded = Opportunity.objects.filter(pk=current.pk)
+    if "seats" in changes:
+        # Against the seats taken at the moment of writing, not when the form was read: an acceptance
+        # racing this change either lands first (and this one is refused) or finds the new count.
+        guarded = guarded.filter(seats_taken__lte=changes["seats"])
+    if not guarded.update(**changes, updated_at=now):
+        taken = Opportunity.objects.filter(pk=current.pk).values_list("seats_taken", flat=True).first()
+        taken = taken or 0
+        raise Conflict(
+            ngettext(
+                "%(n)d seat is already taken; there cannot be fewer seats than that.",
+                "%(n)d seats are already taken; there cannot be fewer seats than that.",
+                taken,
+            )
+            % {"n": taken},
+            field="seats",
+        )
+    if needs is not None:
+        RequiredSkill.objects.filter(opportunity_id=current.pk).delete()
+        RequiredSkill.objects.bulk_create(
+            [RequiredSkill(opportunity_id=current.pk, skill=s, weight=w, min_level=m) for s, w, m in needs]
+        )
+    if "seats" in changes:
+        Opportunity.objects.filter(
+            pk=current.pk, status=OpportunityStatus.FILLED, seats_taken__lt=F("seats")
+        ).update(status=OpportunityStatus.OPEN)
+        Opportunity.objects.filter(
+            pk=current.pk, status=OpportunityStatus.OPEN, seats_taken__gte=F("seats")
+        ).update(status=OpportunityStatus.FILLED)
+    updated = opportunity_get(opportunity_id=current.pk)
+    assert updated is not None  # written above in this transaction
+    return updated
 
 
 # --- Applications -------------------------------------------------------------------------------------

@@ -25,7 +25,15 @@ from cocreate.core.errors import DomainError
 from cocreate.core.text import render_markdown
 
 from . import selectors, services
-from .forms import ApplyForm, AvailabilityForm, OpportunityForm, SkillAddForm, SkillForm, SynonymForm
+from .forms import (
+    ApplyForm,
+    AvailabilityForm,
+    OpportunityEditForm,
+    OpportunityForm,
+    SkillAddForm,
+    SkillForm,
+    SynonymForm,
+)
 from .models import ApplicationStatus, Opportunity, OpportunityKind, OpportunityStatus, SkillCategory
 from .policies import can_manage_opportunity, can_manage_taxonomy, can_see_staffing
 
@@ -185,6 +193,49 @@ def opportunity_close(request: HttpRequest, opportunity_id: int) -> HttpResponse
     services.opportunity_close(actor=request.user, opportunity=opportunity)
     messages.success(request, _("The opportunity is closed."))
     return redirect("talent:opportunity-detail", opportunity.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opportunity_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = _opportunity(opportunity_id)
+    if not can_manage_opportunity(request.user, opportunity):
+        raise PermissionDenied(_("Only the opportunity's owner or staff can change it."))
+    form = OpportunityEditForm(
+        request.POST or None,
+        initial={
+            "title": opportunity.title,
+            "description": opportunity.description,
+            "requirements": OpportunityEditForm.requirements_text(opportunity.requirements.all()),
+            "hours_per_week": opportunity.hours_per_week,
+            "starts_on": opportunity.starts_on,
+            "ends_on": opportunity.ends_on,
+            "seats": opportunity.seats,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.opportunity_update(
+                actor=request.user,
+                opportunity=opportunity,
+                title=data["title"],
+                description=data["description"],
+                requirements=form.requirement_list(),
+                hours_per_week=data["hours_per_week"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                seats=data["seats"],
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from None
+            _show_errors(form, exc)
+        else:
+            messages.success(request, _("The opportunity is updated."))
+            return redirect("talent:opportunity-detail", opportunity.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "talent/opportunity_edit.html", {"form": form, "o": opportunity}, status=status)
 
 
 def _idea_for(request: HttpRequest, value: Any) -> Any:
@@ -447,6 +498,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("talent/opportunities/<int:opportunity_id>/decide/", opportunity_decide, name="opportunity-decide"),
     path("talent/opportunities/<int:opportunity_id>/close/", opportunity_close, name="opportunity-close"),
+    path("talent/opportunities/<int:opportunity_id>/edit/", opportunity_edit, name="opportunity-edit"),
     path("talent/me/", me, name="me"),
     path("talent/staffing/", staffing, name="staffing"),
     path("talent/skills/", skill_list, name="skills"),

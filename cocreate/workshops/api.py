@@ -3,22 +3,32 @@ staff and facilitators attendance, outputs and the satisfaction summary."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from cocreate.accounts.policies import check_authenticated
+from cocreate.brand.models import Product
+from cocreate.challenges.models import Challenge
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, api_actor
-from cocreate.core.errors import NotFound
+from cocreate.core.errors import DomainError, NotFound
+from cocreate.journeys.models import ParticipationPoint, Persona
 from cocreate.journeys.services import attribution_from_session
 
 from . import selectors, services
-from .models import Registration, Workshop, WorkshopOutput
-from .policies import check_can_run_workshop
+from .models import Centre, Registration, Workshop, WorkshopOutput
+from .policies import check_can_manage_workshops, check_can_run_workshop
 
 router = Router(tags=["workshops"])
+MAX_ID = 2**63 - 1
 
 
 class CentreOut(Schema):
@@ -379,3 +389,258 @@ def survey_post(request: HttpRequest, workshop_id: int, payload: SurveyIn) -> St
             "created_at": response.created_at,
         },
     )
+
+
+# --- Staff: centres, planning workshops, invitations ------------------------------------------------
+class CentreDetailOut(CentreOut):
+    capacity: int
+    timezone: str
+
+
+class CentreIn(InputSchema):
+    name: str = Field(max_length=120)
+    address: str = Field("", max_length=300)
+    city: str = Field("", max_length=120)
+    capacity: int = Field(0, description="Seats in the centre, 0 to 10,000.")
+    timezone: str = Field("", max_length=64)
+
+
+# Statuses a workshop can be set to by editing; `completed` goes through POST …/complete, which checks
+# that the session has ended.
+EditableStatus = Literal["draft", "published", "cancelled"]
+
+
+class WorkshopIn(InputSchema):
+    title: str
+    goal: str = ""
+    agenda: str = Field("", description="Markdown.")
+    starts_at: datetime = Field(description="ISO 8601; without an offset the site's time zone is assumed.")
+    ends_at: datetime
+    format: str = Field("venue", description="venue or online")
+    centre_id: int | None = Field(None, description="Required for venue workshops.")
+    room: str = ""
+    meeting_url: str = Field("", description="Required for online workshops (https://…).")
+    capacity: int
+    waitlist_open: bool = True
+    invite_only: bool = False
+    status: EditableStatus = "draft"
+    facilitator_ids: list[int] = Field(default_factory=list, max_length=50)
+    persona_ids: list[int] = Field(default_factory=list, max_length=100)
+    product_id: int | None = None
+    challenge_id: int | None = None
+    participation_point_id: int | None = None
+
+
+class WorkshopPatch(InputSchema):
+    """Only the fields sent change; `null` clears the centre, product, challenge or participation point."""
+
+    title: str | None = None
+    goal: str | None = None
+    agenda: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    format: str | None = None
+    centre_id: int | None = None
+    room: str | None = None
+    meeting_url: str | None = None
+    capacity: int | None = None
+    waitlist_open: bool | None = None
+    invite_only: bool | None = None
+    status: EditableStatus | None = None
+    facilitator_ids: list[int] | None = Field(None, max_length=50)
+    persona_ids: list[int] | None = Field(None, max_length=100)
+    product_id: int | None = None
+    challenge_id: int | None = None
+    participation_point_id: int | None = None
+
+
+class WorkshopStaffOut(WorkshopDetailOut):
+    facilitator_ids: list[int]
+    persona_ids: list[int]
+    product_id: int | None
+    challenge_id: int | None
+    participation_point_id: int | None
+
+
+class WorkshopInvitationsIn(InputSchema):
+    persona_ids: list[int] = Field(default_factory=list, max_length=100)
+    member_ids: list[int] = Field(default_factory=list, max_length=5000)
+    emails: list[str] = Field(default_factory=list, max_length=500)
+
+
+class WorkshopInvitationsOut(Schema):
+    invited: int = Field(description="Members invited by this call (those already invited are skipped).")
+    total: int = Field(description="Members invited to the workshop so far.")
+
+
+# Input names for the service's field names, so an error points at what the client sent.
+_FIELD_NAMES = {
+    "centre": "centre_id",
+    "facilitators": "facilitator_ids",
+    "personas": "persona_ids",
+    "product": "product_id",
+    "challenge": "challenge_id",
+    "participation_point": "participation_point_id",
+    "users": "member_ids",
+}
+# Nullable foreign keys: API name → (service name, model).
+_REFERENCES: dict[str, tuple[str, Any]] = {
+    "centre_id": ("centre", Centre),
+    "product_id": ("product", Product),
+    "challenge_id": ("challenge", Challenge),
+    "participation_point_id": ("participation_point", ParticipationPoint),
+}
+_NOT_NULL = ("title", "goal", "agenda", "starts_at", "ends_at", "format", "room", "meeting_url", "capacity")
+
+
+@contextmanager
+def _input_names() -> Iterator[None]:
+    try:
+        yield
+    except DomainError as exc:
+        for error in exc.errors:
+            error.field = _FIELD_NAMES.get(error.field or "", error.field)
+        exc.field = _FIELD_NAMES.get(exc.field or "", exc.field)
+        raise
+
+
+def _pick(model: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+    if found is None:
+        raise NotFound(_("No such %(thing)s.") % {"thing": model._meta.verbose_name}, field=field)
+    return found
+
+
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _workshop_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Service keyword arguments for the fields sent; unknown ids answer 404 with the field."""
+    fields: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in _REFERENCES:
+            target, model = _REFERENCES[name]
+            fields[target] = _pick(model, value, name)
+        elif name == "facilitator_ids":
+            fields["facilitators"] = services.users_by_ids(value, "facilitator_ids")
+        elif name == "persona_ids":
+            fields["personas"] = [_pick(Persona, pk, "persona_ids") for pk in dict.fromkeys(value)]
+        elif value is None:
+            raise DomainError(message=_("This field cannot be null."), field=name)
+        elif name in ("starts_at", "ends_at"):
+            fields[name] = _aware(value)
+        elif isinstance(value, str) and name != "title":
+            fields[name] = value.strip()
+        else:
+            fields[name] = value
+    return fields
+
+
+def _staff_out(request: HttpRequest, workshop_id: int) -> dict[str, Any]:
+    w = _workshop(request, workshop_id)
+    return {
+        **_detail(request, w),
+        "facilitator_ids": sorted(w.facilitators.values_list("pk", flat=True)),
+        "persona_ids": sorted(w.personas.values_list("pk", flat=True)),
+        "product_id": w.product_id,
+        "challenge_id": w.challenge_id,
+        "participation_point_id": w.participation_point_id,
+    }
+
+
+@router.get(
+    "/centres", response={200: list[CentreDetailOut], **ERROR_RESPONSES}, summary="Innovation centres"
+)
+def centre_list(request: HttpRequest) -> list[Centre]:
+    return selectors.centre_list()
+
+
+@router.post("/centres", response={201: CentreDetailOut, **ERROR_RESPONSES}, summary="Add a centre (staff)")
+def centre_post(request: HttpRequest, payload: CentreIn) -> Status[Centre]:
+    centre = services.centre_create(
+        actor=api_actor(request),
+        name=payload.name,
+        address=payload.address,
+        city=payload.city,
+        capacity=payload.capacity,
+        timezone_name=payload.timezone,
+    )
+    return Status(201, centre)
+
+
+@router.post(
+    "/workshops",
+    response={201: WorkshopStaffOut, **ERROR_RESPONSES},
+    summary="Plan a workshop (staff); it starts as a draft unless `status` says otherwise",
+)
+def workshop_post(request: HttpRequest, payload: WorkshopIn) -> Status[dict[str, Any]]:
+    actor = api_actor(request)
+    check_can_manage_workshops(actor)
+    with _input_names(), transaction.atomic():
+        fields = _workshop_fields(payload.model_dump())
+        workshop = services.workshop_create(
+            actor=actor,
+            title=fields.pop("title"),
+            starts_at=fields.pop("starts_at"),
+            ends_at=fields.pop("ends_at"),
+            capacity=fields.pop("capacity"),
+            **fields,
+        )
+    return Status(201, _staff_out(request, workshop.pk))
+
+
+@router.patch(
+    "/workshops/{workshop_id}",
+    response={200: WorkshopStaffOut, **ERROR_RESPONSES},
+    summary="Change a workshop (staff): only the fields sent; a larger capacity lets the waitlist in",
+)
+def workshop_patch(request: HttpRequest, workshop_id: int, payload: WorkshopPatch) -> dict[str, Any]:
+    actor = api_actor(request)
+    workshop = _workshop(request, workshop_id)
+    check_can_manage_workshops(actor)
+    with _input_names(), transaction.atomic():
+        fields = _workshop_fields(payload.model_dump(exclude_unset=True))
+        services.workshop_update(actor=actor, workshop=workshop, **fields)
+    return _staff_out(request, workshop.pk)
+
+
+@router.post(
+    "/workshops/{workshop_id}/complete",
+    response={200: WorkshopStaffOut, **ERROR_RESPONSES},
+    summary="Mark a session that has ended as held (staff and its facilitators)",
+)
+def workshop_complete(request: HttpRequest, workshop_id: int) -> dict[str, Any]:
+    workshop = _workshop(request, workshop_id)
+    services.workshop_complete(actor=api_actor(request), workshop=workshop)
+    return _staff_out(request, workshop.pk)
+
+
+def _users_by_email(emails: list[str]) -> list[Any]:
+    # Addresses are stored lower-cased.
+    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    found = {u.email: u for u in get_user_model().objects.filter(is_active=True, email__in=wanted)}
+    for address in wanted:
+        if address not in found:
+            raise NotFound(_("No member has the address %(e)s.") % {"e": address}, field="emails")
+    return [found[a] for a in wanted]
+
+
+@router.post(
+    "/workshops/{workshop_id}/invitations",
+    response={201: WorkshopInvitationsOut, **ERROR_RESPONSES},
+    summary="Invite the members of personas and hand-picked members, by id or email (staff)",
+)
+def invitations_post(
+    request: HttpRequest, workshop_id: int, payload: WorkshopInvitationsIn
+) -> Status[dict[str, Any]]:
+    actor = api_actor(request)
+    workshop = _workshop(request, workshop_id)
+    check_can_manage_workshops(actor)
+    with _input_names(), transaction.atomic():
+        personas = [_pick(Persona, pk, "persona_ids") for pk in dict.fromkeys(payload.persona_ids)]
+        users = services.users_by_ids(payload.member_ids, "member_ids") + _users_by_email(payload.emails)
+        invited = services.invitations_send(actor=actor, workshop=workshop, personas=personas, users=users)
+    return Status(201, {"invited": invited, "total": selectors.invitation_count(workshop=workshop)})

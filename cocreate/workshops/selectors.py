@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .models import (
     Attendance,
+    Centre,
     Invitation,
     OutputKind,
     Registration,
@@ -26,6 +27,7 @@ from .models import (
 from .policies import can_manage_workshops, can_run_workshop, can_view_workshop
 
 MAX_ID = 2**63 - 1
+MAX_CENTRES = 500
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 
@@ -413,3 +415,8 @@ def trend_chart(sessions: list[SessionFigures], *, width: int = 640, height: int
         nps_points=" ".join(points),
         baseline=top + plot_h,
     )
+
+
+def centre_list() -> list[Centre]:
+    """Every innovation centre by name (a programme has a handful; the cap only bounds the answer)."""
+    return list(Centre.objects.order_by("name")[:MAX_CENTRES])

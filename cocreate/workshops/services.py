@@ -80,13 +80,18 @@ def centre_create(
         raise DomainError(message=_("Enter a capacity between 0 and 10,000."), field="capacity")
     if Centre.objects.filter(name__iexact=name).exists():
         raise Conflict(_("A centre with this name exists."), field="name")
-    return Centre.objects.create(
-        name=name[:120],
-        address=address.strip()[:300],
-        city=city.strip()[:120],
-        capacity=capacity,
-        timezone=timezone_name.strip()[:64],
-    )
+    try:
+        # Two staff naming a centre at once: the unique constraint decides, the loser gets the same answer.
+        with transaction.atomic():
+            return Centre.objects.create(
+                name=name[:120],
+                address=address.strip()[:300],
+                city=city.strip()[:120],
+                capacity=capacity,
+                timezone=timezone_name.strip()[:64],
+            )
+    except IntegrityError:
+        raise Conflict(_("A centre with this name exists."), field="name") from None
 
 
 # --- Workshops ----------------------------------------------------------------------------------------
@@ -134,6 +139,10 @@ def _check_workshop(workshop: Workshop) -> None:
         errors.append(FieldError("goal", _("A goal has at most 300 characters.")))
     if len(workshop.agenda or "") > 10_000:
         errors.append(FieldError("agenda", _("An agenda has at most 10,000 characters.")))
+    if len(workshop.room or "") > 120:
+        errors.append(FieldError("room", _("A room has at most 120 characters.")))
+    if len(workshop.meeting_url or "") > 500:
+        errors.append(FieldError("meeting_url", _("A meeting link has at most 500 characters.")))
     if not isinstance(workshop.starts_at, datetime):
         errors.append(FieldError("starts_at", _("Enter when the workshop starts.")))
     if not isinstance(workshop.ends_at, datetime):
@@ -198,7 +207,6 @@ def _staff_only(users: Sequence[Any]) -> list[Any]:
     return list(users)
 
 
-@transaction.atomic
 def _check_status_change(workshop: Workshop, was: str, registered: int) -> None:
     # Attendance, survey answers and the satisfaction trend belong to a held session; a draft has none.
     if was == WorkshopStatus.COMPLETED and workshop.status != WorkshopStatus.COMPLETED:
@@ -213,6 +221,7 @@ def _check_status_change(workshop: Workshop, was: str, registered: int) -> None:
         )
 
 
+@transaction.atomic
 def workshop_update(
     *,
     actor: Any,
