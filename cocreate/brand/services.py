@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import Conflict, DomainError, validation_error_to_domain
 from cocreate.core.images import clean_image
 
@@ -63,12 +63,7 @@ def organization_update(*, actor: Any, logo: UploadedFile | None = None, **field
 
 
 def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:160] or "product"
-    slug, n = base, 2
-    others = Product.objects.exclude(pk=exclude_pk) if exclude_pk is not None else Product.objects.all()
-    while others.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(Product.objects.all(), name, fallback="product", max_length=160, exclude_pk=exclude_pk)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from cocreate.accounts.api_auth import TokenAuth
 from cocreate.accounts.policies import is_admin, is_staff
 from cocreate.brand import selectors as brand_selectors
 from cocreate.brand.models import Product
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, ErrorOut, api_actor
 from cocreate.core.errors import DomainError, NotAllowed, NotFound
 from cocreate.core.pagination import Page, decode_cursor, encode_cursor, paginate
@@ -60,7 +61,6 @@ from .services import supports as support_services
 router = Router(tags=["ideas"])
 
 # Ids beyond a 64-bit integer cannot exist; refusing them here keeps a forged id a 404 on every backend.
-MAX_ID = 2**63 - 1
 # How many ranked matches a search considers; relevance below that is noise.
 SEARCH_LIMIT = 1000
 _token_auth = TokenAuth()

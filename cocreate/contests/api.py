@@ -17,6 +17,7 @@ from ninja.files import UploadedFile as NinjaUploadedFile
 
 from cocreate.accounts.api_auth import TokenAuth
 from cocreate.brand.models import Product
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, api_actor
 from cocreate.core.errors import NotAllowed, NotFound
 from cocreate.core.text import render_markdown
@@ -563,7 +564,6 @@ def results(request: HttpRequest, slug: str) -> dict[str, Any]:
 # --- Staff: contests, rounds, designers, jurors and criteria ---------------------------------------------
 # Each call checks the staff rule before looking anything up, so a member learns nothing about drafts or
 # ids (403 whatever the slug); the services check it again and write nothing when they refuse.
-MAX_ID = 2**63 - 1
 
 
 class ContestCreateIn(InputSchema):

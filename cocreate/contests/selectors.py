@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from cocreate.core.addresses import MAX_ID
+
 from .models import (
     Ballot,
     Contest,
@@ -25,8 +27,6 @@ from .models import (
     Vote,
 )
 from .policies import can_manage_contests, can_see_entry, can_view_contest, entries_public, sees_everything
-
-MAX_ID = 2**63 - 1
 
 
 def _valid_id(value: Any) -> int | None:

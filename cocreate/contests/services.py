@@ -31,11 +31,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocreate.brand.models import Product
 from cocreate.community.services.forum import CleanFile, clean_attachments
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import Conflict, DomainError, NotAllowed, NotFound, validation_error_to_domain
 from cocreate.core.images import clean_image
 from cocreate.discussions.services import discussion_create
@@ -104,14 +104,10 @@ RESERVED_SLUGS = frozenset({"new", "files"})
 
 
 def _unique_slug(title: str, exclude: int | None = None) -> str:
-    base = slugify(title)[:160] or "contest"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-contest"
-    slug, n = base, 2
-    while Contest.objects.filter(slug=slug).exclude(pk=exclude or 0).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    contests = Contest.objects.all()
+    return unique_slug(
+        contests, title, fallback="contest", max_length=160, reserved=RESERVED_SLUGS, exclude_pk=exclude
+    )
 
 
 def _members_by_email(emails: Iterable[str]) -> list[Any]:

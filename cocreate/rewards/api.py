@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from cocreate.accounts.policies import check_authenticated
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, api_actor
 from cocreate.core.errors import NotFound
 
@@ -19,7 +20,6 @@ from .models import Badge, Level, Redemption, Reward
 from .policies import check_can_manage_rewards
 
 router = Router(tags=["rewards"])
-MAX_ID = 2**63 - 1
 
 
 class RewardOut(Schema):

@@ -30,9 +30,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import Conflict, DomainError, NotAllowed, NotFound
 
 from .models import (
@@ -438,12 +438,7 @@ def _badge_values(
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:40] or "badge"
-    slug, n = base, 1
-    while Badge.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Badge.objects.all(), name, fallback="badge", max_length=40)
 
 
 def badge_backfill(*, badge: Badge) -> int:

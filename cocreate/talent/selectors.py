@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.errors import DomainError
 from cocreate.intelligence import skills as engine
 from cocreate.intelligence.similarity import normalise
@@ -30,7 +31,6 @@ from .models import (
     TalentProfile,
 )
 
-MAX_ID = 2**63 - 1
 SUGGESTIONS = 5
 
 

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from cocreate.accounts.policies import check_authenticated
 from cocreate.brand.models import Product
 from cocreate.challenges.models import Challenge
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, api_actor
 from cocreate.core.errors import DomainError, NotFound
 from cocreate.journeys.models import ParticipationPoint, Persona
@@ -28,7 +29,6 @@ from .models import Centre, Registration, Workshop, WorkshopOutput
 from .policies import check_can_manage_workshops, check_can_run_workshop
 
 router = Router(tags=["workshops"])
-MAX_ID = 2**63 - 1
 
 
 class CentreOut(Schema):

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cocreate.core.addresses import MAX_ID
+
 from .models import (
     Attendance,
     Centre,
@@ -26,7 +28,6 @@ from .models import (
 )
 from .policies import can_manage_workshops, can_run_workshop, can_view_workshop
 
-MAX_ID = 2**63 - 1
 MAX_CENTRES = 500
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6

@@ -23,9 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import Conflict, DomainError, FieldError, NotFound
 from cocreate.journeys import services as journeys
 from cocreate.journeys.models import ContributionKind, ContributionSource, ParticipationPoint, Persona
@@ -116,15 +116,10 @@ EDITABLE = {
 
 
 def _unique_slug(title: str, exclude: int | None = None) -> str:
-    base = slugify(title)[:160] or "workshop"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-workshop"
-    slug, n = base, 1
-    taken = Workshop.objects.exclude(pk=exclude) if exclude is not None else Workshop.objects.all()
-    while taken.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    workshops = Workshop.objects.all()
+    return unique_slug(
+        workshops, title, fallback="workshop", max_length=160, reserved=RESERVED_SLUGS, exclude_pk=exclude
+    )
 
 
 def _check_workshop(workshop: Workshop) -> None:

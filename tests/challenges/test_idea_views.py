@@ -375,8 +375,8 @@ def test_short_and_stale_addresses_redirect_to_the_canonical_one(
         assert response.status_code == 301 and response["Location"] == f"/ideas/{idea.pk}/lighthouse/"
     assert client.get("/ideas/999999/").status_code == 404
     reserved = make_idea(member, challenge, "Edit")
-    assert client.get(f"/ideas/{reserved.pk}/").headers["Location"] == f"/ideas/{reserved.pk}/edit-idea/"
-    assert client.get(f"/ideas/{reserved.pk}/edit-idea/").status_code == 200
+    assert client.get(f"/ideas/{reserved.pk}/").headers["Location"] == f"/ideas/{reserved.pk}/edit-2/"
+    assert client.get(f"/ideas/{reserved.pk}/edit-2/").status_code == 200
 
 
 def test_a_merged_idea_redirects_permanently(client: Client, member: User, challenge: Challenge) -> None:

@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import Conflict, DomainError, NotAllowed, validation_error_to_domain
 from cocreate.core.images import clean_image
 from cocreate.discussions.services import discussion_create
@@ -144,13 +145,8 @@ RESERVED_SLUGS = {
 
 
 def _unique_slug(model: type[Any], text: str, **scope: Any) -> str:
-    base = slugify(text)[:100] or "idea"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-{model.__name__.lower()}"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug, **scope).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    taken = model.objects.filter(**scope)
+    return unique_slug(taken, text, fallback="idea", max_length=100, reserved=RESERVED_SLUGS)
 
 
 # --- Challenges ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError
 
 from cocreate.accounts.api_auth import TokenAuth
 from cocreate.brand import selectors as brand_selectors
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, ErrorOut, InputSchema, api_actor
 from cocreate.core.errors import DomainError, NotFound
 from cocreate.core.text import render_markdown
@@ -33,7 +34,6 @@ from ..services import forum as services
 
 router = Router(tags=["forum"])
 _token_auth = TokenAuth()
-MAX_ID = 2**63 - 1
 
 
 def _viewer(request: HttpRequest) -> Any:

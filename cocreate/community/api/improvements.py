@@ -19,6 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 
 from cocreate.accounts.api_auth import TokenAuth
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, PageOut, api_actor
 from cocreate.core.errors import DomainError, NotFound
 from cocreate.core.text import render_markdown
@@ -30,7 +31,6 @@ from ..services import improvements as services
 
 router = Router(tags=["improvements"])
 
-MAX_ID = 2**63 - 1
 _token_auth = TokenAuth()
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from cocreate.challenges.selectors.ideas import idea_get_for_viewer
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, InputSchema, PageOut, api_actor
 from cocreate.core.errors import NotFound
 
@@ -27,8 +28,6 @@ from ..selectors import themes as selectors
 from ..services import themes as services
 
 router = Router(tags=["themes"])
-
-MAX_ID = 2**63 - 1
 
 
 # --- Schemas ------------------------------------------------------------------------------------------

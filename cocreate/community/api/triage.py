@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.api import ERROR_RESPONSES, ErrorOut, InputSchema, PageOut, api_actor
 from cocreate.core.errors import NotFound
 from cocreate.journeys.models import Stage
@@ -27,7 +28,6 @@ from ..services import triage as services
 
 router = Router(tags=["triage"])
 
-MAX_ID = 2**63 - 1
 StatusName = Literal["new", "acknowledged", "planned", "in_progress", "done", "wont_do"]
 ViewName = Literal["open", "new", "mine", "team", "unassigned", "unanswered", "today", "week", "older", "all"]
 

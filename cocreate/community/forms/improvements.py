@@ -11,8 +11,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from cocreate.brand.models import Product
-
-MAX_ID = 2**63 - 1
+from cocreate.core.addresses import MAX_ID
 
 
 def parse_reference(value: str, view_names: tuple[str, ...], message: str) -> int:

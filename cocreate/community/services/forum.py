@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from cocreate.core import ratelimit
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import DomainError, NotFound
 from cocreate.core.images import clean_image
 from cocreate.discussions import services as discussions
@@ -426,11 +427,7 @@ def _clean_position(position: Any) -> int:
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:120] or "board"
-    slug, n = base, 2
-    while slug in RESERVED_SLUGS or Board.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return unique_slug(Board.objects.all(), name, fallback="board", max_length=120, reserved=RESERVED_SLUGS)
 
 
 def board_create(

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocreate.accounts.policies import is_admin, is_staff
+from cocreate.core.addresses import unique_slug
 from cocreate.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from cocreate.intelligence.sentiment import sentiment as automatic_sentiment
 from cocreate.journeys.models import Stage
@@ -425,11 +426,8 @@ def _clean_members(members: Iterable[Any]) -> list[Any]:
 
 
 def _unique_slug(model: Any, name: str, exclude_pk: int | None = None) -> str:
-    base = slugify(name)[:80]
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    fallback = model.__name__.lower()
+    return unique_slug(model.objects.all(), name, fallback=fallback, max_length=80, exclude_pk=exclude_pk)
 
 
 def _name_taken(model: Any, name: str, exclude_pk: int | None = None) -> bool:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cocreate.challenges.selectors.ideas import idea_get_for_viewer, idea_queryset
 from cocreate.challenges.selectors.search import idea_search_ids
 from cocreate.challenges.selectors.similar import idea_url
+from cocreate.core.addresses import MAX_ID
 from cocreate.core.errors import DomainError
 from cocreate.core.htmx import wants_fragment
 
@@ -37,7 +38,6 @@ from ..selectors import themes as selectors
 from ..services import themes as services
 
 View = Callable[..., HttpResponse]
-MAX_ID = 2**63 - 1
 IDEA_RESULTS = 8
 
 
